@@ -1,0 +1,50 @@
+"""Aggregation: how the measurements in a window become one value."""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+
+
+class Aggregation(enum.Enum):
+    """How a window of measurements becomes one value.
+
+    Every aggregation of an empty window is ``None`` (no data), except
+    ``COUNT``, which is 0.
+
+    >>> Aggregation.MEAN.apply([2.0, 4.0, 9.0])
+    5.0
+    >>> Aggregation.SUM.apply([]), Aggregation.COUNT.apply([])
+    (None, 0.0)
+    """
+
+    LAST = "last"
+    FIRST = "first"
+    SUM = "sum"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    COUNT = "count"
+
+    def apply(self, values: Sequence[float]) -> float | None:
+        """Aggregate ``values`` (in time order).
+
+        >>> Aggregation.LAST.apply([1.0, 3.0]), Aggregation.MIN.apply([1.0, 3.0])
+        (3.0, 1.0)
+        """
+        if self is Aggregation.COUNT:
+            return float(len(values))
+        if not values:
+            return None
+        if self is Aggregation.LAST:
+            return values[-1]
+        if self is Aggregation.FIRST:
+            return values[0]
+        if self is Aggregation.SUM:
+            return math.fsum(values)
+        if self is Aggregation.MEAN:
+            return math.fsum(values) / len(values)
+        if self is Aggregation.MIN:
+            return min(values)
+        return max(values)

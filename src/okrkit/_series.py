@@ -1,0 +1,234 @@
+"""Series: the measurements of one id, sorted once and converted once."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, tzinfo
+from typing import Any
+
+import attrs
+
+from okrkit import _validate
+from okrkit._aggregation import Aggregation
+from okrkit._measurement import Measurement
+from okrkit._time import SECONDS_PER_DAY, check_tz, instant_key
+from okrkit.exceptions import IncompatibleUnitsError, InvalidTypeError, OkrkitError
+from okrkit.units import Conversion, UnitLike, conversion, normalize_unit
+
+
+@attrs.frozen(repr=False)
+class Series:
+    """The measurements of one id in time order, as plain floats in one unit.
+
+    Build it with :meth:`Series.build`.  Measurements are sorted once (ties by
+    value, so the input order never matters), converted once to the series'
+    unit (one pint call per distinct unit, never one per measurement; a
+    measurement without a unit is taken to be in the series' unit), and looked
+    up by bisection.  ``times`` are local seconds (see the time zone rules in
+    the docs), ``values`` floats in ``unit``.
+
+    >>> from datetime import date
+    >>> s = Series.build("revenue", [
+    ...     Measurement(date(2026, 2, 1), 2, unit="kUSD"),
+    ...     Measurement(date(2026, 1, 1), 1000, unit="USD"),
+    ... ], unit="USD")
+    >>> s.values
+    (1000.0, 2000.0)
+    >>> s.aggregate(Aggregation.SUM, as_of=date(2026, 3, 1))
+    3000.0
+    >>> s.latest(date(2026, 1, 15)).value
+    1000.0
+    """
+
+    id: str
+    unit: str | None
+    tz: tzinfo
+    times: tuple[float, ...]
+    values: tuple[float, ...]
+    measurements: tuple[Measurement, ...]
+
+    @classmethod
+    def build(
+        cls,
+        id: str,
+        measurements: Iterable[Measurement],
+        *,
+        unit: UnitLike = None,
+        tz: tzinfo = UTC,
+    ) -> Series:
+        """Sort, convert and index the measurements of ``id``.
+
+        >>> from datetime import date
+        >>> Series.build("nps", [Measurement(date(2026, 1, 5), 3, unit="EUR")],
+        ...              unit="USD")
+        Traceback (most recent call last):
+        ...
+        okrkit.exceptions.IncompatibleUnitsError: Series 'nps': field 'unit' got \
+'EUR'; expected a unit convertible to the series' unit 'USD' (measurement at \
+2026-01-05).
+        """
+        subject = f"Series {id!r}"
+        _validate.identifier("Series", "id", id)
+        check_tz(subject, tz)
+        target = normalize_unit(unit)
+        items = _as_measurements(subject, measurements)
+        decorated = []
+        conversions: dict[str, Conversion] = {}
+        for index, item in enumerate(items):
+            at = item.at
+            key = (
+                at.toordinal() * SECONDS_PER_DAY
+                if type(at) is date
+                else instant_key(at, tz)
+            )
+            value = item.value
+            if item.unit is not None:
+                step = conversions.get(item.unit)
+                if step is None:
+                    step = _conversion(subject, item, target)
+                    conversions[item.unit] = step
+                value = value * step.scale + step.offset
+            decorated.append((key, value, index))
+        decorated.sort()
+        return cls(
+            id=id,
+            unit=target,
+            tz=tz,
+            times=tuple(entry[0] for entry in decorated),
+            values=tuple(entry[1] for entry in decorated),
+            measurements=tuple(items[entry[2]] for entry in decorated),
+        )
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def __repr__(self) -> str:
+        return f"<Series {self.id!r}: {len(self)} measurements in {self.unit}>"
+
+    def key(self, at: date) -> float:
+        """Return the time key of ``at`` in this series' time zone."""
+        _validate.instant(f"Series {self.id!r}", "at", at)
+        return instant_key(at, self.tz)
+
+    def bounds(self, start: float | None, end: float) -> tuple[int, int]:
+        """Return the index range of measurements with ``start <= time <= end``."""
+        lo = 0 if start is None else bisect_left(self.times, start)
+        return lo, bisect_right(self.times, end, lo)
+
+    def window(self, *, start: date | None = None, as_of: date) -> tuple[float, ...]:
+        """Return the values measured in ``[start, as_of]`` (both inclusive).
+
+        >>> from datetime import date
+        >>> s = Series.build("x", [Measurement(date(2026, 1, d), d) for d in (1, 2, 3)])
+        >>> s.window(start=date(2026, 1, 2), as_of=date(2026, 1, 3))
+        (2.0, 3.0)
+        """
+        lo, hi = self.bounds(
+            None if start is None else self.key(start), self.key(as_of)
+        )
+        return self.values[lo:hi]
+
+    def aggregate(
+        self, aggregation: Aggregation, *, start: date | None = None, as_of: date
+    ) -> float | None:
+        """Aggregate the values measured in ``[start, as_of]``.
+
+        >>> from datetime import date
+        >>> s = Series.build("x", [Measurement(date(2026, 1, d), d) for d in (1, 2, 3)])
+        >>> s.aggregate(Aggregation.MEAN, as_of=date(2026, 1, 2))
+        1.5
+        """
+        if not isinstance(aggregation, Aggregation):
+            raise InvalidTypeError(
+                subject=f"Series {self.id!r}",
+                field="aggregation",
+                value=aggregation,
+                expected="an Aggregation",
+            )
+        return aggregation.apply(self.window(start=start, as_of=as_of))
+
+    def latest(self, as_of: date) -> Measurement | None:
+        """Return the last measurement at or before ``as_of``, if any.
+
+        >>> from datetime import date
+        >>> s = Series.build("x", [Measurement(date(2026, 1, 5), 1)])
+        >>> s.latest(date(2026, 1, 4)) is None, s.latest(date(2026, 1, 5)).value
+        (True, 1.0)
+        """
+        index = bisect_right(self.times, self.key(as_of))
+        return self.measurements[index - 1] if index else None
+
+
+def _as_measurements(subject: str, measurements: object) -> list[Measurement]:
+    if isinstance(measurements, (str, bytes, Mapping)) or not isinstance(
+        measurements, Iterable
+    ):
+        raise InvalidTypeError(
+            subject=subject,
+            field="measurements",
+            value=measurements,
+            expected="an iterable of Measurement",
+        )
+    items = list(measurements)
+    for item in items:
+        if type(item) is not Measurement and not isinstance(item, Measurement):
+            raise InvalidTypeError(
+                subject=subject,
+                field="measurements",
+                value=item,
+                expected="a Measurement",
+            )
+    return items
+
+
+def _conversion(subject: str, item: Measurement, target: str | None) -> Conversion:
+    try:
+        return conversion(item.unit, target)
+    except IncompatibleUnitsError as exc:
+        raise IncompatibleUnitsError(
+            subject=subject,
+            field="unit",
+            value=item.unit,
+            expected=(
+                f"a unit convertible to the series' unit {target!r} "
+                f"(measurement at {item.at.isoformat()})"
+            ),
+        ) from exc
+    except OkrkitError as exc:
+        raise type(exc)(
+            subject=subject,
+            field="unit",
+            value=item.unit,
+            expected=f"{exc.expected} (measurement at {item.at.isoformat()})",
+        ) from exc
+
+
+def index_measurements(
+    measurements: Mapping[str, Iterable[Measurement]],
+    *,
+    units: Mapping[str, UnitLike] | None = None,
+    tz: tzinfo = UTC,
+) -> dict[str, Series]:
+    """Build one :class:`Series` per id, each in its unit from ``units``.
+
+    >>> from datetime import date
+    >>> index = index_measurements(
+    ...     {"visits": [Measurement(date(2026, 1, 1), 120)]},
+    ...     units={"visits": None},
+    ... )
+    >>> index["visits"].values
+    (120.0,)
+    """
+    if not isinstance(measurements, Mapping):
+        raise InvalidTypeError(
+            subject="index_measurements",
+            field="measurements",
+            value=measurements,
+            expected="a mapping from id to an iterable of Measurement",
+        )
+    known: Mapping[str, Any] = units or {}
+    return {
+        id_: Series.build(id_, items, unit=known.get(id_), tz=tz)
+        for id_, items in measurements.items()
+    }

@@ -1,0 +1,130 @@
+"""Shared checks for constructor arguments.
+
+Each check returns the cleaned value or raises an OkrkitError naming the
+object, the field, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from numbers import Real
+
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
+
+FINITE = "a finite real number"
+
+
+def real(subject: str, field: str, value: object) -> float:
+    """Return ``value`` as a finite float, rejecting bools, NaN and infinities."""
+    # The exact-type test is the hot path (Measurement); it skips the ABC check.
+    if type(value) is float or type(value) is int:
+        result = float(value)
+    elif isinstance(value, bool) or not isinstance(value, Real):
+        raise InvalidTypeError(
+            subject=subject, field=field, value=value, expected=FINITE
+        )
+    else:
+        try:
+            result = float(value)
+        except (OverflowError, ValueError) as exc:
+            raise InvalidValueError(
+                subject=subject, field=field, value=value, expected=FINITE
+            ) from exc
+    if not math.isfinite(result):
+        raise InvalidValueError(
+            subject=subject, field=field, value=value, expected=FINITE
+        )
+    return result
+
+
+def optional_real(subject: str, field: str, value: object) -> float | None:
+    """Like :func:`real` but lets ``None`` through."""
+    return None if value is None else real(subject, field, value)
+
+
+def non_negative(subject: str, field: str, value: object) -> float:
+    """Return a finite float that is at least 0."""
+    result = real(subject, field, value)
+    if result < 0:
+        raise InvalidValueError(
+            subject=subject,
+            field=field,
+            value=value,
+            expected="a finite number at least 0",
+        )
+    return result
+
+
+def probability(subject: str, field: str, value: object) -> float | None:
+    """Return ``None`` or a float in [0, 1]."""
+    if value is None:
+        return None
+    result = real(subject, field, value)
+    if not 0.0 <= result <= 1.0:
+        raise InvalidValueError(
+            subject=subject,
+            field=field,
+            value=value,
+            expected="a probability between 0 and 1",
+        )
+    return result
+
+
+def text(subject: str, field: str, value: object) -> str:
+    """Return ``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(
+            subject=subject, field=field, value=value, expected="a string"
+        )
+    return value
+
+
+def identifier(subject: str, field: str, value: object) -> str:
+    """Return ``value`` if it is a non-blank string usable as an id."""
+    result = text(subject, field, value)
+    if not result.strip():
+        raise InvalidValueError(
+            subject=subject, field=field, value=value, expected="a non-empty id"
+        )
+    return result
+
+
+def integer(subject: str, field: str, value: object, lo: int, hi: int) -> int:
+    """Return ``value`` if it is an int (not a bool) within ``[lo, hi]``."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidTypeError(
+            subject=subject, field=field, value=value, expected="an integer"
+        )
+    if not lo <= value <= hi:
+        raise InvalidValueError(
+            subject=subject,
+            field=field,
+            value=value,
+            expected=f"an integer from {lo} to {hi}",
+        )
+    return value
+
+
+def calendar_date(subject: str, field: str, value: object) -> date:
+    """Return ``value`` if it is a ``date`` and not a ``datetime``."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidTypeError(
+            subject=subject,
+            field=field,
+            value=value,
+            expected="a datetime.date (not a datetime)",
+        )
+    return value
+
+
+def instant(subject: str, field: str, value: object) -> date | datetime:
+    """Return ``value`` if it is a ``date`` or a ``datetime``."""
+    if not isinstance(value, date):
+        raise InvalidTypeError(
+            subject=subject,
+            field=field,
+            value=value,
+            expected="a datetime.date or datetime.datetime",
+        )
+    return value

@@ -1,0 +1,179 @@
+"""The errors okrkit raises.
+
+Every error derives from :class:`OkrkitError`, so one ``except OkrkitError``
+catches anything okrkit rejects.  Each leaf also inherits the builtin that
+fits (``ValueError``, ``TypeError``, ``KeyError``), so code written against
+the builtins keeps working.
+
+Errors about one field carry it in structured form as well as in the message:
+``subject`` (which object), ``field``, ``value`` and ``expected``.
+
+>>> from okrkit import Measurement
+>>> from okrkit.exceptions import OkrkitError
+>>> from datetime import date
+>>> try:
+...     Measurement(date(2026, 3, 1), float("nan"))
+... except OkrkitError as exc:
+...     print(exc)
+...     print(exc.field, exc.expected)
+Measurement: field 'value' got nan; expected a finite real number.
+value a finite real number
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AlignmentError",
+    "IncompatibleUnitsError",
+    "InvalidTypeError",
+    "InvalidValueError",
+    "OkrkitError",
+    "PeriodError",
+    "UnknownIdError",
+    "UnknownUnitError",
+]
+
+_NOTHING = object()
+
+
+class OkrkitError(Exception):
+    """Root of every error okrkit raises.
+
+    Build it from a ready message, or from the parts and let it write the
+    message:
+
+    >>> err = OkrkitError(subject="KPI 'nps'", field="target", value=0,
+    ...                   expected="a non-zero number")
+    >>> str(err)
+    "KPI 'nps': field 'target' got 0; expected a non-zero number."
+    >>> err.subject, err.field, err.value
+    ("KPI 'nps'", 'target', 0)
+    """
+
+    subject: str
+    field: str
+    value: object
+    expected: str
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        subject: str = "",
+        field: str = "",
+        value: object = _NOTHING,
+        expected: str = "",
+    ) -> None:
+        self.subject = subject
+        self.field = field
+        self.value = None if value is _NOTHING else value
+        self.expected = expected
+        if message is None:
+            message = _compose(subject, field, value, expected)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ would repr() the message; keep it readable.
+        return str(self.args[0]) if self.args else ""
+
+
+def _compose(subject: str, field: str, value: object, expected: str) -> str:
+    parts = []
+    if field:
+        parts.append(f"field {field!r}")
+    if value is not _NOTHING:
+        parts.append(f"got {_short_repr(value)}")
+    head = " ".join(parts)
+    text = f"{subject}: {head}" if subject else head
+    if expected:
+        text = f"{text}; expected {expected}"
+    return text + "."
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class InvalidValueError(OkrkitError, ValueError):
+    """A value has the right type but is not acceptable (NaN, out of range...).
+
+    >>> from okrkit import Measurement
+    >>> from datetime import date
+    >>> Measurement(date(2026, 1, 5), 3, confidence=1.5)
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.InvalidValueError: Measurement: field 'confidence' got 1.5; \
+expected a probability between 0 and 1.
+    """
+
+
+class InvalidTypeError(OkrkitError, TypeError):
+    """A value has the wrong type (a string where a number belongs...).
+
+    >>> from okrkit import Measurement
+    >>> Measurement("2026-01-05", 3)
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.InvalidTypeError: Measurement: field 'at' got '2026-01-05'; \
+expected a datetime.date or datetime.datetime.
+    """
+
+
+class PeriodError(OkrkitError, ValueError):
+    """A period cannot be built, parsed or used as asked.
+
+    >>> from okrkit import Period
+    >>> Period.iso_week(2025, 53)
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.PeriodError: Period.iso_week: field 'week' got 53; \
+expected a week of ISO year 2025, which has 52 weeks.
+    """
+
+
+class UnknownUnitError(OkrkitError, ValueError):
+    """A unit name that okrkit's unit registry does not know.
+
+    >>> from okrkit.units import parse_unit
+    >>> parse_unit("customers")
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.UnknownUnitError: unit: field 'unit' got 'customers'; \
+expected a unit okrkit knows (for a count noun such as 'customers', pass \
+label='customers' and no unit).
+    """
+
+
+class IncompatibleUnitsError(OkrkitError, ValueError):
+    """Two units cannot be converted into each other (USD and EUR, hour and USD).
+
+    >>> from okrkit.units import convert
+    >>> convert(3, "USD", "EUR")
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.IncompatibleUnitsError: unit: field 'unit' got 'USD'; \
+expected a unit convertible to 'EUR'.
+    """
+
+
+class UnknownIdError(OkrkitError, KeyError):
+    """An id that names no known objective, key result or KPI.
+
+    >>> raise UnknownIdError(subject="KeyResult 'kr-1'", field="kpi",
+    ...                      value="visits", expected="the id of a known KPI")
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.UnknownIdError: KeyResult 'kr-1': field 'kpi' got 'visits'; \
+expected the id of a known KPI.
+    """
+
+
+class AlignmentError(OkrkitError, ValueError):
+    """The cascade of objectives is broken: duplicate ids or a cycle.
+
+    >>> raise AlignmentError("cycle among objectives: a -> b -> a")
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.AlignmentError: cycle among objectives: a -> b -> a
+    """
