@@ -50,11 +50,18 @@ class Measurement:
         confidence: float | None = None,
         note: str = "",
     ) -> None:
-        # Hand-written for speed: a million check-ins are built per evaluation.
-        _validate.instant(_SUBJECT, "at", at)
+        # Hand-written for speed: a million check-ins are built per evaluation,
+        # so common types take the shortest path and fields are set through
+        # the slot descriptors (attrs' frozen __setattr__ is bypassed).
+        moment: object = at
+        if not isinstance(moment, date):
+            _validate.instant(_SUBJECT, "at", at)
         kind = type(value)
         if kind is float or kind is int:
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # a huge int; rejected just below
+                number = math.inf
             if not math.isfinite(number):
                 _validate.real(_SUBJECT, "value", value)
         elif isinstance(value, pint.Quantity):
@@ -71,23 +78,35 @@ class Measurement:
         else:
             number = _validate.real(_SUBJECT, "value", value)
         if unit is not None:
-            if isinstance(unit, pint.Unit):
-                unit = str(unit)
-            elif not isinstance(unit, str):
-                raise InvalidTypeError(
-                    subject=_SUBJECT,
-                    field="unit",
-                    value=unit,
-                    expected="a unit name such as 'USD', a pint unit, or None",
-                )
+            if type(unit) is not str:
+                unit = _unit_text(unit)
             unit = unit.strip() or None
         if confidence is not None:
             confidence = _validate.probability(_SUBJECT, "confidence", confidence)
         if type(note) is not str:
             _validate.text(_SUBJECT, "note", note)
-        setter = object.__setattr__
-        setter(self, "at", at)
-        setter(self, "value", number)
-        setter(self, "unit", unit)
-        setter(self, "confidence", confidence)
-        setter(self, "note", note)
+        _SET_AT(self, at)
+        _SET_VALUE(self, number)
+        _SET_UNIT(self, unit)
+        _SET_CONFIDENCE(self, confidence)
+        _SET_NOTE(self, note)
+
+
+def _unit_text(unit: object) -> str:
+    if isinstance(unit, pint.Unit):
+        return str(unit)
+    if isinstance(unit, str):
+        return unit
+    raise InvalidTypeError(
+        subject=_SUBJECT,
+        field="unit",
+        value=unit,
+        expected="a unit name such as 'USD', a pint unit, or None",
+    )
+
+
+_SET_AT = Measurement.__dict__["at"].__set__
+_SET_VALUE = Measurement.__dict__["value"].__set__
+_SET_UNIT = Measurement.__dict__["unit"].__set__
+_SET_CONFIDENCE = Measurement.__dict__["confidence"].__set__
+_SET_NOTE = Measurement.__dict__["note"].__set__

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, tzinfo
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -21,12 +22,12 @@ from okrkit.units import Conversion, UnitLike, conversion, normalize_unit
 class Series:
     """The measurements of one id in time order, as plain floats in one unit.
 
-    Build it with :meth:`Series.build`.  Measurements are sorted once (ties by
-    value, so the input order never matters), converted once to the series'
-    unit (one pint call per distinct unit, never one per measurement; a
-    measurement without a unit is taken to be in the series' unit), and looked
-    up by bisection.  ``times`` are local seconds (see the time zone rules in
-    the docs), ``values`` floats in ``unit``.
+    Build it with :meth:`Series.build`.  Measurements are sorted once (ties
+    by value, confidence and note, so the input order never matters),
+    converted once to the series' unit (one pint call per distinct unit, never
+    one per measurement; a measurement without a unit is taken to be in the
+    series' unit), and looked up by bisection.  ``times`` are local seconds
+    (see the time zone rules in the docs), ``values`` floats in ``unit``.
 
     >>> from datetime import date
     >>> s = Series.build("revenue", [
@@ -72,32 +73,50 @@ class Series:
         _validate.identifier("Series", "id", id)
         check_tz(subject, tz)
         target = normalize_unit(unit)
-        items = _as_measurements(subject, measurements)
-        decorated = []
-        conversions: dict[str, Conversion] = {}
-        for index, item in enumerate(items):
-            at = item.at
-            key = (
-                at.toordinal() * SECONDS_PER_DAY
-                if type(at) is date
-                else instant_key(at, tz)
+        items = _as_list(subject, measurements)
+        # The hot path of every evaluation: C-level maps over plain floats, one
+        # conversion lookup per distinct unit, one sort.
+        if not set(map(type, items)) <= {Measurement}:
+            _reject_non_measurements(subject, items)
+        ats = list(map(_AT, items))
+        if set(map(type, ats)) <= {date}:
+            keys = [day * SECONDS_PER_DAY for day in map(date.toordinal, ats)]
+        else:
+            keys = [instant_key(at, tz) for at in ats]
+        values = list(map(_VALUE, items))
+        item_units = list(map(_UNIT, items))
+        distinct = set(item_units)
+        distinct.discard(None)
+        for name in distinct:
+            step = _conversion(subject, name, items[item_units.index(name)], target)
+            if step.scale != 1.0 or step.offset != 0.0:
+                values = [
+                    value * step.scale + step.offset if own == name else value
+                    for value, own in zip(values, item_units, strict=True)
+                ]
+        count = len(items)
+        # Two stable sorts of indices give (time, value) order without building
+        # a tuple per measurement (a million tracked tuples wake the GC).
+        order = sorted(range(count), key=values.__getitem__)
+        order.sort(key=keys.__getitem__)
+        if len(set(map(complex, keys, values))) != count:
+            # Rare: equal time and value; the other fields decide, not input order.
+            order.sort(
+                key=lambda index: (
+                    keys[index],
+                    values[index],
+                    *_tie_break(items[index]),
+                )
             )
-            value = item.value
-            if item.unit is not None:
-                step = conversions.get(item.unit)
-                if step is None:
-                    step = _conversion(subject, item, target)
-                    conversions[item.unit] = step
-                value = value * step.scale + step.offset
-            decorated.append((key, value, index))
-        decorated.sort()
+        times = tuple(map(keys.__getitem__, order))
+        sorted_values = tuple(map(values.__getitem__, order))
         return cls(
             id=id,
             unit=target,
             tz=tz,
-            times=tuple(entry[0] for entry in decorated),
-            values=tuple(entry[1] for entry in decorated),
-            measurements=tuple(items[entry[2]] for entry in decorated),
+            times=times,
+            values=sorted_values,
+            measurements=tuple(map(items.__getitem__, order)),
         )
 
     def __len__(self) -> int:
@@ -160,7 +179,7 @@ class Series:
         return self.measurements[index - 1] if index else None
 
 
-def _as_measurements(subject: str, measurements: object) -> list[Measurement]:
+def _as_list(subject: str, measurements: object) -> list[Measurement]:
     if isinstance(measurements, (str, bytes, Mapping)) or not isinstance(
         measurements, Iterable
     ):
@@ -170,21 +189,35 @@ def _as_measurements(subject: str, measurements: object) -> list[Measurement]:
             value=measurements,
             expected="an iterable of Measurement",
         )
-    items = list(measurements)
+    return list(measurements)
+
+
+def _tie_break(item: Measurement) -> tuple[float, str, str]:
+    confidence = -1.0 if item.confidence is None else item.confidence
+    return confidence, item.note, item.unit or ""
+
+
+_AT = attrgetter("at")
+_VALUE = attrgetter("value")
+_UNIT = attrgetter("unit")
+
+
+def _reject_non_measurements(subject: str, items: list[Measurement]) -> None:
     for item in items:
-        if type(item) is not Measurement and not isinstance(item, Measurement):
+        if not isinstance(item, Measurement):
             raise InvalidTypeError(
                 subject=subject,
                 field="measurements",
                 value=item,
                 expected="a Measurement",
             )
-    return items
 
 
-def _conversion(subject: str, item: Measurement, target: str | None) -> Conversion:
+def _conversion(
+    subject: str, name: str, item: Measurement, target: str | None
+) -> Conversion:
     try:
-        return conversion(item.unit, target)
+        return conversion(name, target)
     except IncompatibleUnitsError as exc:
         raise IncompatibleUnitsError(
             subject=subject,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import Decimal
 from numbers import Real
 
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
@@ -18,9 +19,9 @@ FINITE = "a finite real number"
 def real(subject: str, field: str, value: object) -> float:
     """Return ``value`` as a finite float, rejecting bools, NaN and infinities."""
     # The exact-type test is the hot path (Measurement); it skips the ABC check.
-    if type(value) is float or type(value) is int:
-        result = float(value)
-    elif isinstance(value, bool) or not isinstance(value, Real):
+    if type(value) is float:
+        result = value
+    elif isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise InvalidTypeError(
             subject=subject, field=field, value=value, expected=FINITE
         )

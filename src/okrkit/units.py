@@ -185,7 +185,12 @@ def normalize_unit(unit: UnitLike) -> str | None:
     """
     if unit is None:
         return None
-    name = _unit_name(unit, "unit")
+    return _normalize(_unit_name(unit, "unit"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize(name: str) -> str | None:
+    # Formatting a pint unit costs ~20 us; series look units up constantly.
     if not name:
         return None
     parsed = _parse(name)
