@@ -10,8 +10,24 @@ sockets or clocks.  "As of" is always an argument.
 
 from okrkit._aggregation import Aggregation
 from okrkit._cadence import Cadence
+from okrkit._kpi import KPI, KPIResult, evaluate_kpi
 from okrkit._measurement import Measurement
 from okrkit._period import Period
 from okrkit._series import Series
+from okrkit._status import Direction, Status
+from okrkit.thresholds import Band, Thresholds
 
-__all__ = ["Aggregation", "Cadence", "Measurement", "Period", "Series"]
+__all__ = [
+    "KPI",
+    "Aggregation",
+    "Band",
+    "Cadence",
+    "Direction",
+    "KPIResult",
+    "Measurement",
+    "Period",
+    "Series",
+    "Status",
+    "Thresholds",
+    "evaluate_kpi",
+]

@@ -130,10 +130,17 @@ class Series:
         _validate.instant(f"Series {self.id!r}", "at", at)
         return instant_key(at, self.tz)
 
-    def bounds(self, start: float | None, end: float) -> tuple[int, int]:
-        """Return the index range of measurements with ``start <= time <= end``."""
+    def bounds(
+        self, start: float | None, end: float, *, inclusive: bool = True
+    ) -> tuple[int, int]:
+        """Return the index range of measurements from ``start`` to ``end``.
+
+        ``start`` is inclusive; ``end`` too unless ``inclusive`` is False.
+        Both are time keys (see :meth:`key`).
+        """
         lo = 0 if start is None else bisect_left(self.times, start)
-        return lo, bisect_right(self.times, end, lo)
+        cut = bisect_right if inclusive else bisect_left
+        return lo, max(lo, cut(self.times, end, lo))
 
     def window(self, *, start: date | None = None, as_of: date) -> tuple[float, ...]:
         """Return the values measured in ``[start, as_of]`` (both inclusive).

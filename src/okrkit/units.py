@@ -55,6 +55,7 @@ __all__ = [
     "normalize_unit",
     "parse_unit",
     "quantity",
+    "symbol",
 ]
 
 #: Anything okrkit accepts where a unit is expected.
@@ -244,8 +245,26 @@ def quantity(value: float, unit: UnitLike) -> pint.Quantity[Any]:
     """
     number = _validate.real("quantity", "value", value)
     name = normalize_unit(unit)
+    parsed = _parse(name) if name else _REGISTRY.dimensionless
     with _LOCK:
-        return _REGISTRY.Quantity(number, _parse(name) if name else "")
+        return _REGISTRY.Quantity(number, parsed)
+
+
+def symbol(unit: UnitLike) -> str:
+    """Return the short symbol people read for a unit ("" for no unit).
+
+    >>> symbol("percent"), symbol("hour"), symbol("USD/hour"), symbol(None)
+    ('%', 'h', 'USD / h', '')
+    """
+    name = normalize_unit(unit)
+    return _symbol(name) if name else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _symbol(name: str) -> str:
+    parsed = _parse(name)
+    with _LOCK:
+        return f"{parsed:~}"
 
 
 def is_currency(unit: UnitLike) -> bool:

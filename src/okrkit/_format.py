@@ -1,0 +1,43 @@
+"""Numbers and quantities as people read them in reasons and tables."""
+
+from __future__ import annotations
+
+from okrkit.units import symbol
+
+
+def number(value: float) -> str:
+    """Format a number with as many decimals as its size deserves.
+
+    >>> number(1250.0), number(3.846), number(0.0384), number(-12.0), number(45.25)
+    ('1,250', '3.8', '0.0384', '-12', '45.2')
+    """
+    if value == int(value) and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"
+
+
+def quantity(value: float, unit: str | None, label: str = "") -> str:
+    """Format a value with its unit symbol or label.
+
+    >>> quantity(3.846, "percent"), quantity(1250, "USD")
+    ('3.8 %', '1,250 USD')
+    >>> quantity(20, None, "customers")
+    '20 customers'
+    """
+    text = number(value)
+    suffix = symbol(unit) if unit else label
+    return f"{text} {suffix}" if suffix else text
+
+
+def percent(share: float) -> str:
+    """Format a share (0.5) as a whole percentage ('50 %').
+
+    >>> percent(0.5), percent(1.234)
+    ('50 %', '123 %')
+    """
+    return f"{share * 100:.0f} %"

@@ -1,0 +1,71 @@
+"""Status and Direction: the traffic light and which way is better."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Status(enum.Enum):
+    """A traffic light, plus the two ways of having no current light.
+
+    ``NO_DATA`` means nothing has been measured yet; ``STALE`` means the last
+    measurement is older than the cadence allows (the last value is still
+    shown beside it).
+
+    >>> Status.GREEN.symbol, Status.AMBER.symbol, Status.NO_DATA.symbol
+    ('G', 'A', '-')
+    >>> Status.RED.severity > Status.AMBER.severity > Status.GREEN.severity
+    True
+    """
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_DATA = "no data"
+    STALE = "stale"
+
+    @property
+    def symbol(self) -> str:
+        """A one-character marker for text tables."""
+        return _SYMBOLS[self]
+
+    @property
+    def severity(self) -> int:
+        """How bad the status is, for sorting and worst-of roll-ups (0 is best)."""
+        return _SEVERITY[self]
+
+
+_SYMBOLS = {  # plain ASCII: readable in any terminal, log or CSV
+    Status.GREEN: "G",
+    Status.AMBER: "A",
+    Status.RED: "R",
+    Status.NO_DATA: "-",
+    Status.STALE: "S",
+}
+_SEVERITY = {
+    Status.GREEN: 0,
+    Status.AMBER: 1,
+    Status.RED: 2,
+    Status.STALE: 3,
+    Status.NO_DATA: 4,
+}
+
+
+class Direction(enum.Enum):
+    """Which way a KPI's value is better.
+
+    >>> Direction.LOWER_IS_BETTER.better(3.0, 5.0)
+    True
+    """
+
+    HIGHER_IS_BETTER = "higher is better"
+    LOWER_IS_BETTER = "lower is better"
+    WITHIN_RANGE = "within range"
+
+    def better(self, a: float, b: float) -> bool:
+        """Tell whether ``a`` is strictly better than ``b`` (never for ranges)."""
+        if self is Direction.HIGHER_IS_BETTER:
+            return a > b
+        if self is Direction.LOWER_IS_BETTER:
+            return a < b
+        return False
