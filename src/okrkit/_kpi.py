@@ -20,7 +20,7 @@ from okrkit._status import Direction, Status
 from okrkit._time import check_tz, day_key, instant_key, local_date
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, PeriodError
 from okrkit.thresholds import Band, Thresholds
-from okrkit.units import conversion, normalize_unit
+from okrkit.units import conversion, normalize_for
 
 Target = float | tuple[tuple[Period, float], ...] | None
 MeasurementSource = Series | Iterable[Measurement]
@@ -58,10 +58,6 @@ def _target(value: object) -> Target:
     return _validate.real("KPI", "target", value)
 
 
-def _unit(value: object) -> str | None:
-    return normalize_unit(value)  # type: ignore[arg-type]
-
-
 @attrs.frozen
 class KPI:
     """An ongoing indicator with a direction, thresholds and optional target.
@@ -84,7 +80,7 @@ class KPI:
     name: str = attrs.field()
     direction: Direction = attrs.field(kw_only=True)
     thresholds: Thresholds = attrs.field(kw_only=True)
-    unit: str | None = attrs.field(default=None, kw_only=True, converter=_unit)
+    unit: str | None = attrs.field(default=None, kw_only=True)
     label: str = attrs.field(default="", kw_only=True)
     aggregation: Aggregation = attrs.field(default=Aggregation.LAST, kw_only=True)
     cadence: Cadence | None = attrs.field(default=None, kw_only=True)
@@ -94,12 +90,8 @@ class KPI:
     hysteresis: float = attrs.field(default=0.0, kw_only=True)
     numerator: str | None = attrs.field(default=None, kw_only=True)
     denominator: str | None = attrs.field(default=None, kw_only=True)
-    numerator_unit: str | None = attrs.field(
-        default=None, kw_only=True, converter=_unit
-    )
-    denominator_unit: str | None = attrs.field(
-        default=None, kw_only=True, converter=_unit
-    )
+    numerator_unit: str | None = attrs.field(default=None, kw_only=True)
+    denominator_unit: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         subject = f"KPI {self.id!r}" if isinstance(self.id, str) else "KPI"
@@ -107,6 +99,10 @@ class KPI:
         _validate.text(subject, "name", self.name)
         _validate.text(subject, "label", self.label)
         _validate.text(subject, "category", self.category)
+        # Units are stored canonical ("hours" -> "hour"); pint is asked once.
+        for field in ("unit", "numerator_unit", "denominator_unit"):
+            canonical = normalize_for(subject, field, getattr(self, field))
+            object.__setattr__(self, field, canonical)
         _instance(subject, "direction", self.direction, Direction, "a Direction")
         _instance(subject, "thresholds", self.thresholds, Thresholds, "a Thresholds")
         _instance(

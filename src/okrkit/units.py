@@ -42,6 +42,7 @@ from okrkit.exceptions import (
     IncompatibleUnitsError,
     InvalidTypeError,
     InvalidValueError,
+    OkrkitError,
     UnknownUnitError,
 )
 
@@ -187,6 +188,16 @@ def normalize_unit(unit: UnitLike) -> str | None:
     if unit is None:
         return None
     return _normalize(_unit_name(unit, "unit"))
+
+
+def normalize_for(subject: str, field: str, unit: object) -> str | None:
+    """Normalize a unit given to ``subject``'s ``field``, naming both on error."""
+    try:
+        return normalize_unit(unit)  # type: ignore[arg-type]  # checked inside
+    except OkrkitError as exc:
+        raise type(exc)(
+            subject=subject, field=field, value=unit, expected=exc.expected
+        ) from exc
 
 
 @functools.lru_cache(maxsize=4096)
