@@ -10,6 +10,8 @@ sockets or clocks.  "As of" is always an argument.
 
 from okrkit._aggregation import Aggregation
 from okrkit._cadence import Cadence
+from okrkit._key_result import KeyResult, Kind, Milestone
+from okrkit._key_result_eval import KeyResultResult, evaluate_key_result
 from okrkit._kpi import KPI, KPIResult, evaluate_kpi
 from okrkit._measurement import Measurement
 from okrkit._period import Period
@@ -24,10 +26,15 @@ __all__ = [
     "Cadence",
     "Direction",
     "KPIResult",
+    "KeyResult",
+    "KeyResultResult",
+    "Kind",
     "Measurement",
+    "Milestone",
     "Period",
     "Series",
     "Status",
     "Thresholds",
+    "evaluate_key_result",
     "evaluate_kpi",
 ]

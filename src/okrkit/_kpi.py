@@ -351,11 +351,11 @@ last measured 2026-03-02.')
             value=previous,
             expected="a Status or None",
         )
-    series = _series_for(kpi, measurements, tz)
+    series = series_for(kpi, measurements, tz)
     return kpi_result(kpi, series, as_of=as_of, window=window, previous=previous, tz=tz)
 
 
-def _series_for(
+def series_for(
     kpi: KPI,
     measurements: Mapping[str, MeasurementSource] | Iterable[Measurement],
     tz: tzinfo,
@@ -382,18 +382,20 @@ def _series_for(
     return tuple(result)
 
 
-def _aggregate(
+def aggregate_kpi(
     kpi: KPI,
     series: tuple[Series, ...],
     start: float | None,
     end: float,
     inclusive: bool,
+    aggregation: Aggregation | None = None,
 ) -> tuple[float | None, str]:
     """Return the KPI's value over a window, and why it is None if it is."""
+    how = aggregation or kpi.aggregation
     parts = []
     for part in series:
         lo, hi = part.bounds(start, end, inclusive=inclusive)
-        parts.append(kpi.aggregation.apply(part.values[lo:hi]))
+        parts.append(how.apply(part.values[lo:hi]))
     if not kpi.is_ratio:
         return parts[0], ""
     numerator, denominator = parts
@@ -427,7 +429,7 @@ def kpi_result(
     end, inclusive = at, True
     if window is not None and at >= day_key(window.end):
         end, inclusive = day_key(window.end), False
-    value, why_none = _aggregate(kpi, series, start, end, inclusive)
+    value, why_none = aggregate_kpi(kpi, series, start, end, inclusive)
 
     latest = [part.latest(as_of) for part in series]
     last = None if None in latest else min(local_date(m.at, tz) for m in latest if m)
@@ -482,10 +484,10 @@ def _previous_window_value(
     offset = at - day_key(window.start)
     end = day_key(earlier.start) + offset
     if end >= day_key(earlier.end):
-        return _aggregate(
+        return aggregate_kpi(
             kpi, series, day_key(earlier.start), day_key(earlier.end), False
         )[0]
-    return _aggregate(kpi, series, day_key(earlier.start), end, True)[0]
+    return aggregate_kpi(kpi, series, day_key(earlier.start), end, True)[0]
 
 
 def _reason(

@@ -1,0 +1,398 @@
+"""Evaluating one key result: value, progress, score, pace, forecast, reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, tzinfo
+
+import attrs
+
+from okrkit import _validate
+from okrkit._aggregation import Aggregation
+from okrkit._format import percent, quantity
+from okrkit._key_result import KeyResult, Kind
+from okrkit._kpi import KPI, MeasurementSource, aggregate_kpi, series_for
+from okrkit._measurement import Measurement
+from okrkit._pace import expected_progress, forecast
+from okrkit._period import Period
+from okrkit._series import Series
+from okrkit._status import Status
+from okrkit._time import check_tz, day_key, instant_key, local_date
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.scoring import Grading, Linear, Pace, ScoreContext, ScoringStrategy
+from okrkit.units import conversion
+
+
+@attrs.frozen(kw_only=True)
+class KeyResultResult:
+    """A key result evaluated as of an instant.
+
+    ``progress`` is raw, ``score`` what the scoring strategy made of it,
+    ``status`` the pace status (score against ``expected``), ``grade`` the
+    strategy's grade when it grades.  ``start`` and ``target`` are resolved
+    (a relative key result's come from its KPI).
+    """
+
+    id: str
+    title: str
+    kind: Kind
+    value: float | None
+    unit: str | None
+    label: str
+    start: float | None
+    target: float | None
+    weight: float
+    progress: float | None
+    score: float | None
+    status: Status
+    grade: Status | None
+    expected: float
+    forecast: float | None
+    forecast_progress: float | None
+    confidence: float | None
+    last_measured: date | None
+    started: bool
+    sub_values: tuple[float | None, ...]
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """Where a key result's numbers come from: its own series or a KPI's."""
+
+    series: tuple[Series, ...]
+    kpi: KPI | None = None
+
+
+def evaluate_key_result(
+    key_result: KeyResult,
+    measurements: Mapping[str, MeasurementSource] | Iterable[Measurement],
+    *,
+    period: Period,
+    as_of: date,
+    kpi: KPI | None = None,
+    scoring: ScoringStrategy | None = None,
+    pace: Pace | None = None,
+    committed: bool = False,
+    tz: tzinfo = UTC,
+) -> KeyResultResult:
+    """Evaluate one key result over ``period`` as of ``as_of``.
+
+    ``measurements`` holds the key result's check-ins, or a mapping from id to
+    check-ins (a key result linked to ``kpi`` reads the KPI's ids).
+
+    >>> from okrkit import KeyResult, Measurement, Period
+    >>> kr = KeyResult("customers", "Acquire 60 new customers", start=0,
+    ...                target=60, label="customers")
+    >>> result = evaluate_key_result(
+    ...     kr, [Measurement(date(2026, 2, 10), 20)],
+    ...     period=Period.quarter(2026, 1), as_of=date(2026, 2, 15))
+    >>> result.score, result.status.name
+    (0.3333333333333333, 'RED')
+    >>> result.reason
+    'Acquire 60 new customers: 20 of 60 customers (33 %) at 50 % of 2026-Q1, off track.'
+    """
+    if not isinstance(key_result, KeyResult):
+        raise InvalidTypeError(
+            subject="evaluate_key_result",
+            field="key_result",
+            value=key_result,
+            expected="a KeyResult",
+        )
+    subject = f"KeyResult {key_result.id!r}"
+    if not isinstance(period, Period):
+        raise InvalidTypeError(
+            subject=subject, field="period", value=period, expected="a Period"
+        )
+    _validate.instant(subject, "as_of", as_of)
+    check_tz(subject, tz)
+    if key_result.kpi is not None:
+        if not isinstance(kpi, KPI) or kpi.id != key_result.kpi:
+            raise InvalidValueError(
+                subject=subject,
+                field="kpi",
+                value=kpi,
+                expected=f"the KPI {key_result.kpi!r} it links to",
+            )
+        source = Source(series=series_for(kpi, measurements, tz), kpi=kpi)
+    elif isinstance(measurements, Mapping):
+        items = measurements.get(key_result.id, ())
+        source = Source(series=(_own_series(key_result, items, tz),))
+    else:
+        source = Source(
+            series=(
+                Series.build(key_result.id, measurements, unit=key_result.unit, tz=tz),
+            )
+        )
+    return key_result_result(
+        key_result,
+        source,
+        period=period,
+        as_of=as_of,
+        scoring=scoring or Linear(),
+        pace=pace or Pace(),
+        committed=committed,
+        tz=tz,
+    )
+
+
+def _own_series(kr: KeyResult, items: MeasurementSource, tz: tzinfo) -> Series:
+    if isinstance(items, Series):
+        if items.unit == kr.unit:
+            return items
+        items = items.measurements
+    return Series.build(kr.id, items, unit=kr.unit, tz=tz)
+
+
+def key_result_result(
+    kr: KeyResult,
+    source: Source,
+    *,
+    period: Period,
+    as_of: date,
+    scoring: ScoringStrategy,
+    pace: Pace,
+    committed: bool,
+    tz: tzinfo,
+    value_override: float | None = None,
+    override: bool = False,
+) -> KeyResultResult:
+    """Evaluate a key result from prepared series (the engine of evaluate)."""
+    at = instant_key(as_of, tz)
+    start_key = day_key(period.start)
+    end_key, inclusive = at, True
+    if at >= day_key(period.end):
+        end_key, inclusive = day_key(period.end), False
+    started = at >= start_key
+    aggregation = kr.aggregation or (
+        source.kpi.aggregation if source.kpi is not None else Aggregation.LAST
+    )
+    unit = kr.unit if kr.unit is not None or source.kpi is None else source.kpi.unit
+    to_kr = _to_kr_unit(kr, source)
+
+    resolved, missing_baseline = kr, False
+    if kr.kind is Kind.RELATIVE and not kr.resolved:
+        baseline = _baseline(source, period)
+        if baseline is None or baseline == 0:
+            missing_baseline = True
+        else:
+            resolved = kr.resolve(to_kr(baseline))
+
+    sub_values: tuple[float | None, ...] = ()
+    if override:
+        value = value_override
+    elif not started or missing_baseline:
+        value = None
+    elif kr.kind is Kind.RATE:
+        value, sub_values = _rate_value(kr, source, period, at, aggregation, to_kr)
+    else:
+        raw = _window_value(source, start_key, end_key, inclusive, aggregation)
+        value = None if raw is None else to_kr(raw)
+
+    expected = expected_progress(resolved, period, as_of, tz)
+    progress = score = grade = None
+    if value is not None:
+        progress = resolved.progress(value)
+        score = scoring.score(
+            resolved, value, ScoreContext(committed=committed, expected=expected)
+        )
+        _validate.real(f"KeyResult {kr.id!r}", "score", score)
+        if isinstance(scoring, Grading):
+            grade = scoring.grade(score, committed=committed)
+    target_score = getattr(scoring, "target_score", 1.0)
+    status = pace.status(score, expected, target_score=target_score)
+
+    latest = _latest(source, as_of)
+    projection = None
+    if not override and value is not None and source.series[0] is not None:
+        projection = _forecast(
+            resolved, source, period, start_key, end_key, inclusive, aggregation, to_kr
+        )
+    return KeyResultResult(
+        id=kr.id,
+        title=kr.title,
+        kind=kr.kind,
+        value=value,
+        unit=unit,
+        label=kr.label,
+        start=resolved.start,
+        target=resolved.target,
+        weight=kr.weight,
+        progress=progress,
+        score=score,
+        status=status,
+        grade=grade,
+        expected=expected,
+        forecast=None if projection is None else projection.value,
+        forecast_progress=None if projection is None else projection.progress,
+        confidence=None if latest is None else latest.confidence,
+        last_measured=None if latest is None else local_date(latest.at, tz),
+        started=started,
+        sub_values=sub_values,
+        reason=_reason(
+            resolved,
+            value,
+            progress,
+            expected,
+            status,
+            period,
+            unit,
+            started,
+            missing_baseline,
+            source,
+        ),
+    )
+
+
+def _to_kr_unit(kr: KeyResult, source: Source):  # type: ignore[no-untyped-def]
+    """A function converting the source's unit to the key result's."""
+    if source.kpi is None or kr.unit is None or source.kpi.unit == kr.unit:
+        return lambda value: value
+    step = conversion(source.kpi.unit, kr.unit)
+    return step.apply
+
+
+def _window_value(
+    source: Source,
+    start: float,
+    end: float,
+    inclusive: bool,
+    aggregation: Aggregation,
+) -> float | None:
+    if source.kpi is not None:
+        return aggregate_kpi(
+            source.kpi, source.series, start, end, inclusive, aggregation
+        )[0]
+    series = source.series[0]
+    lo, hi = series.bounds(start, end, inclusive=inclusive)
+    return aggregation.apply(series.values[lo:hi])
+
+
+def _baseline(source: Source, period: Period) -> float | None:
+    """The KPI's value when the period begins (its last one before it)."""
+    assert source.kpi is not None
+    start = day_key(period.start)
+    if source.kpi.is_ratio:
+        earlier = period.previous()
+        return aggregate_kpi(
+            source.kpi, source.series, day_key(earlier.start), start, False
+        )[0]
+    series = source.series[0]
+    _, hi = series.bounds(None, start, inclusive=False)
+    return series.values[hi - 1] if hi else None
+
+
+def _rate_value(  # type: ignore[no-untyped-def]
+    kr: KeyResult,
+    source: Source,
+    period: Period,
+    at: float,
+    aggregation: Aggregation,
+    to_kr,
+) -> tuple[float | None, tuple[float | None, ...]]:
+    """Mean per-sub-period value over the sub-periods that count.
+
+    Completed sub-periods always count (an empty one counts as 0); the current
+    one counts once it has reached the target by itself.
+    """
+    assert kr.per is not None
+    assert kr.target is not None
+    counted, shown = [], []
+    for piece in period.split(kr.per):
+        lo, hi = day_key(piece.start), day_key(piece.end)
+        if at < lo:
+            break
+        complete = at >= hi
+        end, inclusive = (hi, False) if complete else (at, True)
+        raw = _window_value(source, lo, end, inclusive, aggregation)
+        value = 0.0 if raw is None else to_kr(raw)
+        shown.append(value)
+        if complete or value >= kr.target:
+            counted.append(value)
+    if not counted:
+        return None, tuple(shown)
+    return sum(counted) / len(counted), tuple(shown)
+
+
+def _latest(source: Source, as_of: date) -> Measurement | None:
+    found = [series.latest(as_of) for series in source.series]
+    present = [m for m in found if m is not None]
+    return max(present, key=lambda m: instant_key(m.at, UTC)) if present else None
+
+
+def _forecast(  # type: ignore[no-untyped-def]
+    kr: KeyResult,
+    source: Source,
+    period: Period,
+    start: float,
+    end: float,
+    inclusive: bool,
+    aggregation: Aggregation,
+    to_kr,
+):
+    if (source.kpi is not None and source.kpi.is_ratio) or kr.kind is Kind.RATE:
+        return None
+    series = source.series[0]
+    lo, hi = series.bounds(start, end, inclusive=inclusive)
+    values = [to_kr(v) for v in series.values[lo:hi]]
+    return forecast(kr, series.times[lo:hi], values, aggregation, period)
+
+
+def _reason(
+    kr: KeyResult,
+    value: float | None,
+    progress: float | None,
+    expected: float,
+    status: Status,
+    period: Period,
+    unit: str | None,
+    started: bool,
+    missing_baseline: bool,
+    source: Source,
+) -> str:
+    when = f"at {percent(expected)} of {period}"
+    if not started:
+        return f"{kr.title}: {period} has not started."
+    if missing_baseline:
+        name = source.kpi.name if source.kpi is not None else kr.kpi
+        return (
+            f"{kr.title}: no {name} value before {period} to start from, "
+            "so no target yet."
+        )
+    if value is None or progress is None:
+        return f"{kr.title}: no check-in yet {when}."
+
+    def show(number: float) -> str:
+        return quantity(number, unit, kr.label)
+
+    if kr.kind in (Kind.LINEAR, Kind.RELATIVE, Kind.RATE):
+        assert kr.start is not None
+        assert kr.target is not None
+        if kr.kind is Kind.RATE:
+            what = f"{show(value)} per {kr.per} against {show(kr.target)}"
+        elif kr.start == 0:
+            what = f"{_bare(value, unit)} of {show(kr.target)}"
+        else:
+            what = f"{show(value)} from {show(kr.start)} toward {show(kr.target)}"
+    elif kr.kind is Kind.AT_LEAST:
+        assert kr.target is not None
+        what = f"{show(value)} against at least {show(kr.target)}"
+    elif kr.kind is Kind.AT_MOST:
+        assert kr.target is not None
+        what = f"{show(value)} against at most {show(kr.target)}"
+    elif kr.kind is Kind.WITHIN:
+        assert kr.low is not None
+        assert kr.high is not None
+        what = f"{show(value)} against {show(kr.low)} to {show(kr.high)}"
+    elif kr.kind is Kind.MILESTONES:
+        done = int(value)
+        upcoming = f"; next: {kr.steps[done].name}" if done < len(kr.steps) else ""
+        what = f"{done} of {len(kr.steps)} milestones done{upcoming}"
+    else:
+        what = "done" if value == 1 else "not done"
+    return f"{kr.title}: {what} ({percent(progress)}) {when}, {Pace.words(status)}."
+
+
+def _bare(value: float, unit: str | None) -> str:
+    """A value without its label when the target shows it ("20 of 60 x")."""
+    return quantity(value, unit) if unit else quantity(value, None)

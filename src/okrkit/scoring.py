@@ -1,0 +1,378 @@
+"""Scoring strategies, roll-up aggregators and pace.
+
+A key result's **progress** is raw arithmetic (see ``KeyResult.progress``);
+its **score** is what a scoring strategy makes of it, and what rolls up.
+Strategies are pluggable: anything with a ``score(key_result, value,
+context)`` method is a :class:`ScoringStrategy`.
+
+>>> from okrkit import KeyResult
+>>> kr = KeyResult("signups", "Reach 1,000 sign-ups", start=0, target=1000)
+>>> ctx = ScoreContext()
+>>> Linear().score(kr, 1300, ctx), Linear(cap=1.5).score(kr, 1300, ctx)
+(1.0, 1.3)
+>>> Linear(cap=None).score(kr, 2000, ctx), Linear().score(kr, -50, ctx)
+(2.0, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Literal, Protocol, runtime_checkable
+
+import attrs
+
+from okrkit import _validate
+from okrkit._key_result import KeyResult
+from okrkit._status import Status
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.thresholds import Thresholds
+
+__all__ = [
+    "Combine",
+    "GoogleGrading",
+    "Grading",
+    "Linear",
+    "Pace",
+    "RedFlagGoal",
+    "RollUp",
+    "ScoreContext",
+    "ScoringStrategy",
+    "Stepped",
+    "minimum",
+    "weighted_mean",
+]
+
+
+@attrs.frozen(kw_only=True)
+class ScoreContext:
+    """What a strategy may know beyond the key result and its value.
+
+    ``committed`` is the objective's commitment; ``expected`` the expected
+    progress at the evaluation instant (0 to 1).
+    """
+
+    committed: bool = False
+    expected: float = 0.0
+
+
+@runtime_checkable
+class ScoringStrategy(Protocol):
+    """Turns a key result and its value into a score.
+
+    A strategy may also have a ``target_score`` attribute: the score that
+    means "target met" (1.0 unless it says otherwise), which pace status
+    compares against.
+
+    >>> class Halved:
+    ...     def score(self, key_result, value, context):
+    ...         return 0.5 * max(0.0, min(1.0, key_result.progress(value)))
+    >>> isinstance(Halved(), ScoringStrategy)
+    True
+    """
+
+    def score(
+        self, key_result: KeyResult, value: float, context: ScoreContext
+    ) -> float:
+        """Return the score of ``value`` for ``key_result``."""
+        ...
+
+
+@runtime_checkable
+class Grading(Protocol):
+    """A strategy that also grades a score as a status (Google-style)."""
+
+    def grade(self, score: float, *, committed: bool) -> Status:
+        """Return the status a score earns."""
+        ...
+
+
+def _optional_bound(value: object, field: str) -> float | None:
+    return _validate.optional_real("Linear", field, value)
+
+
+@attrs.frozen
+class Linear:
+    """Progress clamped to ``[floor, cap]``: the default strategy.
+
+    Over-achievement is an explicit policy: ``cap=1.0`` (default), a higher
+    cap such as 1.5, or ``None`` for unbounded.  Negative progress floors at
+    ``floor`` (0 by default, ``None`` for no floor).
+
+    >>> from okrkit import KeyResult
+    >>> kr = KeyResult("cost", "Cut cost to 80k", start=100, target=80)
+    >>> Linear().score(kr, 85, ScoreContext())
+    0.75
+    """
+
+    cap: float | None = attrs.field(default=1.0, kw_only=True)
+    floor: float | None = attrs.field(default=0.0, kw_only=True)
+    target_score: float = 1.0
+
+    def __attrs_post_init__(self) -> None:
+        cap = _optional_bound(self.cap, "cap")
+        floor = _optional_bound(self.floor, "floor")
+        if cap is not None and floor is not None and cap < floor:
+            raise InvalidValueError(
+                subject="Linear",
+                field="cap",
+                value=cap,
+                expected=f"a cap at least floor={floor!r}",
+            )
+
+    def score(
+        self, key_result: KeyResult, value: float, context: ScoreContext
+    ) -> float:
+        """Return the clamped progress."""
+        progress: float = key_result.progress(value)
+        if self.cap is not None:
+            progress = min(progress, self.cap)
+        if self.floor is not None:
+            progress = max(progress, self.floor)
+        return progress
+
+
+def _round_half_up(value: float, digits: int = 1) -> float:
+    scale = 10.0**digits
+    return math.floor(value * scale + 0.5) / scale
+
+
+@attrs.frozen
+class GoogleGrading:
+    """Google-style grading: progress clamped to [0, 1], rounded to 0.1.
+
+    Grades: below 0.4 red, 0.4 to 0.7 amber, 0.7 and up green for
+    aspirational objectives; committed objectives are green only at 1.0
+    (amber from 0.4).
+
+    >>> from okrkit import KeyResult
+    >>> kr = KeyResult("nps", "NPS to 50", start=30, target=50)
+    >>> grading = GoogleGrading()
+    >>> grading.score(kr, 44.9, ScoreContext())
+    0.7
+    >>> grading.grade(0.7, committed=False).name
+    'GREEN'
+    >>> grading.grade(0.7, committed=True).name
+    'AMBER'
+
+    """
+
+    target_score: float = 1.0
+
+    def score(
+        self, key_result: KeyResult, value: float, context: ScoreContext
+    ) -> float:
+        """Return the clamped progress rounded half up to one decimal."""
+        return _round_half_up(min(1.0, max(0.0, key_result.progress(value))))
+
+    def grade(self, score: float, *, committed: bool) -> Status:
+        """Return the grade's status."""
+        if score < 0.4:
+            return Status.RED
+        if committed:
+            return Status.GREEN if score >= 1.0 else Status.AMBER
+        return Status.GREEN if score >= 0.7 else Status.AMBER
+
+
+@attrs.frozen
+class Stepped:
+    """Banded scoring: the band that holds the value gives a fixed score.
+
+    The bands are :class:`~okrkit.thresholds.Thresholds` whose every band has
+    a ``score``.
+
+    >>> from okrkit import KeyResult, Status, Thresholds
+    >>> bands = Thresholds.from_edges(
+    ...     (50, 80, 100), (Status.RED, Status.AMBER, Status.GREEN, Status.GREEN),
+    ...     scores=(0.0, 0.5, 0.8, 1.0))
+    >>> kr = KeyResult("hires", "Hire 100 people", start=0, target=100)
+    >>> Stepped(bands).score(kr, 85, ScoreContext())
+    0.8
+    """
+
+    bands: Thresholds
+    target_score: float = 1.0
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.bands, Thresholds):
+            raise InvalidTypeError(
+                subject="Stepped",
+                field="bands",
+                value=self.bands,
+                expected="a Thresholds with a score on every band",
+            )
+        missing = [
+            str(i) for i, band in enumerate(self.bands.bands) if band.score is None
+        ]
+        if missing or self.bands.relative:
+            raise InvalidValueError(
+                subject="Stepped",
+                field="bands",
+                value=str(self.bands),
+                expected="absolute bands that each have a score",
+            )
+
+    def score(
+        self, key_result: KeyResult, value: float, context: ScoreContext
+    ) -> float:
+        """Return the fixed score of the value's band."""
+        score = self.bands.band(value).score
+        assert score is not None
+        return score
+
+
+@attrs.frozen
+class RedFlagGoal:
+    """The goal / red-flag 0-10 scale, reported as a fraction of 10.
+
+    On the 0-10 scale the red flag (the key result's start) is 3.33 and the
+    goal (its target) 6.67; 10 is reached at goal + (goal - red flag) and 0 at
+    red flag - (goal - red flag); linear in between and clamped.  okrkit keeps
+    scores as fractions, so the goal scores 0.667 and ``target_score`` is 2/3.
+
+    >>> from okrkit import KeyResult
+    >>> kr = KeyResult("nps", "NPS from 20 to 40", start=20, target=40)
+    >>> s = RedFlagGoal()
+    >>> [round(10 * s.score(kr, v, ScoreContext()), 2) for v in (0, 20, 40, 60, 90)]
+    [0.0, 3.33, 6.67, 10.0, 10.0]
+    """
+
+    target_score: float = 2 / 3
+
+    def score(
+        self, key_result: KeyResult, value: float, context: ScoreContext
+    ) -> float:
+        """Return the 0-10 score divided by 10."""
+        return min(1.0, max(0.0, (key_result.progress(value) + 1.0) / 3.0))
+
+
+# -- roll-up -----------------------------------------------------------------
+
+#: A roll-up aggregator: (score, weight) pairs to one score (None if nothing).
+Combine = Callable[[Sequence[tuple[float, float]]], float | None]
+
+
+def weighted_mean(items: Sequence[tuple[float, float]]) -> float | None:
+    """Return the weighted mean of (score, weight) pairs; None if no weight.
+
+    >>> weighted_mean([(1.0, 1), (0.4, 2)])
+    0.6
+    """
+    total = math.fsum(weight for _, weight in items)
+    if total == 0:
+        return None
+    return math.fsum(score * weight for score, weight in items) / total
+
+
+def minimum(items: Sequence[tuple[float, float]]) -> float | None:
+    """Return the weakest score among those with a positive weight.
+
+    >>> minimum([(0.9, 1), (0.2, 1), (0.0, 0)])
+    0.2
+    """
+    scores = [score for score, weight in items if weight > 0]
+    return min(scores) if scores else None
+
+
+NoData = Literal["zero", "skip"]
+Include = Literal["both", "key_results", "children"]
+
+
+@attrs.frozen(kw_only=True)
+class RollUp:
+    """How scores roll up into an objective's score.
+
+    ``combine`` aggregates (score, weight) pairs: :func:`weighted_mean`
+    (default), :func:`minimum`, or your own function.  ``no_data`` says what a
+    started key result without measurements counts as: ``"zero"`` (default,
+    since no check-in is a real signal) or ``"skip"``.  ``include`` picks what
+    rolls up: ``"both"`` key results and child objectives (default, each child
+    weighing its ``weight`` as one more key result would), ``"key_results"``
+    or ``"children"`` only.
+
+    >>> RollUp(combine=minimum, no_data="skip").include
+    'both'
+    """
+
+    combine: Combine = weighted_mean
+    no_data: NoData = "zero"
+    include: Include = "both"
+
+    def __attrs_post_init__(self) -> None:
+        if not callable(self.combine):
+            raise InvalidTypeError(
+                subject="RollUp",
+                field="combine",
+                value=self.combine,
+                expected="a function of (score, weight) pairs",
+            )
+        if self.no_data not in ("zero", "skip"):
+            raise InvalidValueError(
+                subject="RollUp",
+                field="no_data",
+                value=self.no_data,
+                expected="'zero' or 'skip'",
+            )
+        if self.include not in ("both", "key_results", "children"):
+            raise InvalidValueError(
+                subject="RollUp",
+                field="include",
+                value=self.include,
+                expected="'both', 'key_results' or 'children'",
+            )
+
+
+# -- pace --------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Pace:
+    """Pace status: a score compared with the progress expected by now.
+
+    GREEN (on track) when ``score >= on_track * expected``, AMBER (at risk)
+    when ``score >= at_risk * expected``, else RED (off track).  ``expected``
+    is scaled by the strategy's ``target_score``.  Nothing is behind before
+    any time has passed.
+
+    >>> pace = Pace()
+    >>> pace.status(0.48, 0.5).name, pace.status(0.40, 0.5).name
+    ('GREEN', 'AMBER')
+    >>> pace.status(0.30, 0.5).name, pace.status(0.0, 0.0).name
+    ('RED', 'GREEN')
+    """
+
+    on_track: float = 0.95
+    at_risk: float = 0.75
+
+    def __attrs_post_init__(self) -> None:
+        on_track = _validate.non_negative("Pace", "on_track", self.on_track)
+        at_risk = _validate.non_negative("Pace", "at_risk", self.at_risk)
+        if at_risk > on_track:
+            raise InvalidValueError(
+                subject="Pace",
+                field="at_risk",
+                value=at_risk,
+                expected=f"a ratio at most on_track={on_track!r}",
+            )
+
+    def status(
+        self, score: float | None, expected: float, *, target_score: float = 1.0
+    ) -> Status:
+        """Return GREEN, AMBER or RED (NO_DATA when there is no score)."""
+        if score is None:
+            return Status.NO_DATA
+        goal = expected * target_score
+        if goal <= 0 or score >= self.on_track * goal:
+            return Status.GREEN
+        if score >= self.at_risk * goal:
+            return Status.AMBER
+        return Status.RED
+
+    @staticmethod
+    def words(status: Status) -> str:
+        """Say a pace status in words ("on track", "at risk", "off track")."""
+        return {
+            Status.GREEN: "on track",
+            Status.AMBER: "at risk",
+            Status.RED: "off track",
+        }.get(status, status.value)
