@@ -1,0 +1,512 @@
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from okrkit import (
+    KPI,
+    Aggregation,
+    Direction,
+    KeyResult,
+    Kind,
+    Measurement,
+    Milestone,
+    Period,
+    Status,
+    Thresholds,
+    evaluate_key_result,
+)
+from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownUnitError
+from okrkit.scoring import GoogleGrading, Linear, Pace
+
+Q1 = Period.quarter(2026, 1)
+MID_Q1 = date(2026, 2, 15)  # 45 of 90 days: expected progress 0.5
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+def m(day, value, **kw):
+    return Measurement(day, value, **kw)
+
+
+class TestLinearProgress:
+    def test_increase(self):
+        """(value - start) / (target - start) for an increasing target."""
+        kr = KeyResult("rev", "Revenue to 120", start=100, target=120)
+        assert [kr.progress(v) for v in (100, 110, 120, 130)] == [0, 0.5, 1, 1.5]
+
+    def test_decrease_needs_no_special_case(self):
+        """The same formula handles a decreasing target."""
+        kr = KeyResult("churn", "Churn from 5 % to 2 %", start=5, target=2)
+        assert kr.progress(3.5) == 0.5
+        assert kr.progress(2) == 1
+
+    def test_wrong_direction_is_never_progress(self):
+        """Moving away from the target is negative progress, not abs() credit."""
+        up = KeyResult("up", "Up", start=100, target=120)
+        down = KeyResult("down", "Down", start=5, target=2)
+        assert up.progress(90) == -0.5
+        assert down.progress(6.5) == -0.5
+
+    def test_start_equal_to_target_is_an_error(self):
+        """start == target leaves nothing to progress: an error naming the KR."""
+        with pytest.raises(InvalidValueError, match="KeyResult 'k': field 'target'"):
+            KeyResult("k", "K", start=3, target=3)
+
+    def test_missing_start(self):
+        """A linear key result needs both start and target."""
+        with pytest.raises(InvalidValueError, match="field 'start'"):
+            KeyResult("k", "K", target=3)
+
+    @given(finite, finite, finite, finite)
+    def test_monotonic_toward_the_target(self, start, target, a, b):
+        """A value closer to the target (in its direction) never has less progress."""
+        assume(start != target)
+        kr = KeyResult("k", "K", start=start, target=target)
+        low, high = sorted((a, b))
+        if target > start:
+            assert kr.progress(low) <= kr.progress(high)
+        else:
+            assert kr.progress(low) >= kr.progress(high)
+
+    @given(finite, finite, finite)
+    def test_mirroring_gives_the_same_progress(self, start, target, value):
+        """Negating start, target and value leaves progress unchanged."""
+        assume(start != target)
+        kr = KeyResult("k", "K", start=start, target=target)
+        mirrored = KeyResult("k", "K", start=-start, target=-target)
+        assert mirrored.progress(-value) == pytest.approx(kr.progress(value))
+
+
+class TestThresholdKinds:
+    def test_at_least_inclusive(self):
+        """A value equal to the threshold passes."""
+        kr = KeyResult.at_least("u", "Uptime", 99.9)
+        assert (kr.progress(99.9), kr.progress(99.899), kr.progress(100)) == (1, 0, 1)
+
+    def test_at_least_partial(self):
+        """With partial credit a value below scores value / threshold."""
+        kr = KeyResult.at_least("n", "NPS at least 40", 40, partial=True)
+        assert kr.progress(30) == 0.75
+
+    def test_at_most_mirrors(self):
+        """at_most passes at or below; partial credit is threshold / value."""
+        kr = KeyResult.at_most("c", "Cost at most 50", 50)
+        assert (kr.progress(50), kr.progress(50.01)) == (1, 0)
+        partial = KeyResult.at_most("c", "Cost at most 50", 50, partial=True)
+        assert partial.progress(80) == 0.625
+
+    def test_partial_needs_a_positive_threshold(self):
+        """Partial credit against a threshold of 0 or less is refused."""
+        with pytest.raises(InvalidValueError, match="positive threshold"):
+            KeyResult.at_least("n", "N", 0, partial=True)
+
+    def test_within_closed_range_and_decay(self):
+        """1 inside the closed range, then a linear decay over the tolerance."""
+        kr = KeyResult.within("h", "Headcount", 95, 105, tolerance=10)
+        assert [kr.progress(v) for v in (95, 105, 90, 110, 85, 80, 120)] == [
+            1,
+            1,
+            0.5,
+            0.5,
+            0,
+            0,
+            0,
+        ]
+        hard = KeyResult.within("h", "Headcount", 95, 105)
+        assert hard.progress(105.5) == 0
+
+    def test_within_order(self):
+        """high below low is refused."""
+        with pytest.raises(InvalidValueError, match="field 'high'"):
+            KeyResult.within("h", "H", 10, 5)
+
+
+class TestMilestonesAndDone:
+    app = KeyResult.milestones(
+        "app",
+        "Launch the app",
+        (Milestone("design"), Milestone("beta", weight=2), Milestone("launch")),
+    )
+
+    def test_weighted_share_of_the_first_n(self):
+        """Progress is the weight of the first n milestones over the total."""
+        assert [self.app.progress(n) for n in range(4)] == [0, 0.25, 0.75, 1]
+        assert self.app.kind is Kind.MILESTONES
+        assert [s.name for s in self.app.steps] == ["design", "beta", "launch"]
+
+    @pytest.mark.parametrize("value", [-1, 4, 1.5])
+    def test_counts_out_of_range(self, value):
+        """A count outside 0..n, or a fraction, is an error."""
+        with pytest.raises(InvalidValueError, match="from 0 to 3"):
+            self.app.progress(value)
+
+    def test_milestone_validation(self):
+        """Milestones need distinct names and some weight."""
+        with pytest.raises(InvalidValueError, match="distinct names"):
+            KeyResult.milestones("a", "A", (Milestone("x"), Milestone("x")))
+        with pytest.raises(InvalidValueError, match="weight > 0"):
+            KeyResult.milestones("a", "A", (Milestone("x", weight=0),))
+        with pytest.raises(InvalidValueError, match="at least one Milestone"):
+            KeyResult.milestones("a", "A", ())
+        with pytest.raises(InvalidValueError, match="field 'weight'"):
+            Milestone("x", weight=-1)
+        with pytest.raises(InvalidTypeError, match="a Milestone"):
+            KeyResult.milestones("a", "A", ("x",))  # type: ignore[arg-type]
+
+    def test_done_is_binary(self):
+        """A binary key result is measured 1 or 0."""
+        kr = KeyResult.done("soc2", "Pass SOC 2")
+        assert (kr.progress(0), kr.progress(1)) == (0, 1)
+        with pytest.raises(InvalidValueError, match="1 \\(done\\) or 0"):
+            kr.progress(0.5)
+
+
+class TestValidation:
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "field"),
+        [
+            ({"weight": -1}, InvalidValueError, "weight"),
+            ({"weight": float("nan")}, InvalidValueError, "weight"),
+            ({"start": float("inf")}, InvalidValueError, "start"),
+            ({"start": "0"}, InvalidTypeError, "start"),
+            ({"aggregation": "sum"}, InvalidTypeError, "aggregation"),
+            ({"kpi": ""}, InvalidValueError, "kpi"),
+            ({"contributes_to": 3}, InvalidTypeError, "contributes_to"),
+            ({"title": None}, InvalidTypeError, "title"),
+            ({"partial": 1}, InvalidTypeError, "partial"),
+            (
+                {"phases": ((date(2026, 1, 1), 1), (date(2026, 1, 1), 2))},
+                InvalidValueError,
+                "phases",
+            ),
+            ({"phases": (("2026-01-01", 1),)}, InvalidTypeError, "phases"),
+        ],
+    )
+    def test_bad_fields(self, kwargs, error, field):
+        """Each bad field raises an error naming the field."""
+        args = {"start": 0, "target": 10} | kwargs
+        with pytest.raises(error, match=f"field '{field}'"):
+            KeyResult("k", args.pop("title", "K"), **args)
+
+    def test_unknown_unit_names_the_key_result(self):
+        """A count noun as unit is refused with the key result named."""
+        with pytest.raises(UnknownUnitError, match="KeyResult 'k': field 'unit'"):
+            KeyResult("k", "K", start=0, target=1, unit="signups")
+
+    def test_relative_validation(self):
+        """A relative key result needs a non-zero change."""
+        with pytest.raises(InvalidValueError, match="field 'change'"):
+            KeyResult.relative("k", "K", kpi="x", change=0)
+
+    def test_rate_validation(self):
+        """A rate needs a known sub-period."""
+        with pytest.raises(InvalidValueError, match="field 'per'"):
+            KeyResult.rate("k", "K", target=20, per="day")  # type: ignore[arg-type]
+
+    def test_unresolved_relative_has_no_progress(self):
+        """Progress of an unresolved relative key result is a clear error."""
+        kr = KeyResult.relative("k", "K", kpi="x", change=0.2)
+        with pytest.raises(InvalidValueError, match="resolve"):
+            kr.progress(3)
+        with pytest.raises(InvalidValueError, match="non-zero baseline"):
+            kr.resolve(0)
+
+
+class TestEvaluate:
+    def test_the_issue_example(self):
+        """20 of 60 customers at mid-quarter is 33 %, off track against 50 %."""
+        kr = KeyResult(
+            "c", "Acquire 60 new customers", start=0, target=60, label="customers"
+        )
+        result = evaluate_key_result(
+            kr, [m(date(2026, 2, 10), 20)], period=Q1, as_of=MID_Q1
+        )
+        assert result.expected == 0.5
+        assert result.progress == pytest.approx(1 / 3)
+        assert result.status is Status.RED
+        assert result.reason == (
+            "Acquire 60 new customers: 20 of 60 customers (33 %) at 50 % of 2026-Q1, "
+            "off track."
+        )
+
+    @pytest.mark.parametrize(
+        ("value", "status"),
+        [
+            (28.5, Status.GREEN),
+            (28.49, Status.AMBER),
+            (22.5, Status.AMBER),
+            (22.49, Status.RED),
+        ],
+    )
+    def test_pace_boundaries(self, value, status):
+        """On track from 0.95 x expected, at risk from 0.75 x expected."""
+        kr = KeyResult("c", "C", start=0, target=60)
+        result = evaluate_key_result(
+            kr, [m(date(2026, 2, 1), value)], period=Q1, as_of=MID_Q1
+        )
+        assert result.status is status
+
+    def test_nothing_is_behind_before_the_period(self):
+        """Before the period starts, there is no data to be behind on."""
+        kr = KeyResult("c", "C", start=0, target=60)
+        result = evaluate_key_result(
+            kr, [m(date(2025, 12, 1), 0)], period=Q1, as_of=date(2025, 12, 15)
+        )
+        assert result.expected == 0
+        assert not result.started
+        assert result.value is None
+        assert result.reason == "C: 2026-Q1 has not started."
+
+    def test_after_the_period_expected_is_one(self):
+        """After the period, expected progress is 1 and later check-ins are out."""
+        kr = KeyResult("c", "C", start=0, target=60)
+        data = [m(date(2026, 3, 31), 57), m(date(2026, 4, 2), 60)]
+        result = evaluate_key_result(kr, data, period=Q1, as_of=date(2026, 5, 1))
+        assert (result.expected, result.value, result.status) == (1, 57, Status.GREEN)
+
+    def test_no_check_in_yet(self):
+        """A started key result without check-ins has no value and says so."""
+        kr = KeyResult("c", "C", start=0, target=60)
+        result = evaluate_key_result(kr, [], period=Q1, as_of=MID_Q1)
+        assert (result.value, result.score, result.status) == (
+            None,
+            None,
+            Status.NO_DATA,
+        )
+        assert result.reason == "C: no check-in yet at 50 % of 2026-Q1."
+
+    def test_latest_confidence_and_date(self):
+        """The latest check-in's confidence is on the result."""
+        kr = KeyResult("c", "C", start=0, target=10)
+        data = [
+            m(date(2026, 1, 5), 2, confidence=0.9),
+            m(datetime(2026, 2, 1, 9), 4, confidence=0.6),
+        ]
+        result = evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1)
+        assert (result.confidence, result.last_measured) == (0.6, date(2026, 2, 1))
+
+    def test_grading_strategy_grades(self):
+        """A grading strategy adds a grade; committed objectives need 1.0."""
+        kr = KeyResult("c", "C", start=0, target=10)
+        data = [m(date(2026, 3, 30), 7.4)]
+        aspirational = evaluate_key_result(
+            kr, data, period=Q1, as_of=Q1.end, scoring=GoogleGrading()
+        )
+        committed = evaluate_key_result(
+            kr, data, period=Q1, as_of=Q1.end, scoring=GoogleGrading(), committed=True
+        )
+        assert aspirational.score == 0.7
+        assert (aspirational.grade, committed.grade) == (Status.GREEN, Status.AMBER)
+
+    def test_custom_pace_ratios(self):
+        """Pace ratios are parameters."""
+        kr = KeyResult("c", "C", start=0, target=60)
+        data = [m(date(2026, 2, 1), 27)]
+        assert evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1).status is (
+            Status.AMBER
+        )
+        lenient = evaluate_key_result(
+            kr, data, period=Q1, as_of=MID_Q1, pace=Pace(on_track=0.9)
+        )
+        assert lenient.status is Status.GREEN
+
+    def test_milestones_reason(self):
+        """A milestones reason names the next milestone."""
+        kr = KeyResult.milestones(
+            "app",
+            "Launch the app",
+            (Milestone("design"), Milestone("beta"), Milestone("launch")),
+        )
+        result = evaluate_key_result(
+            kr, [m(date(2026, 2, 1), 2)], period=Q1, as_of=MID_Q1
+        )
+        assert result.reason == (
+            "Launch the app: 2 of 3 milestones done; next: launch (67 %) at 50 % of "
+            "2026-Q1, on track."
+        )
+
+    def test_units_are_converted_once(self):
+        """Check-ins in kUSD count toward a USD key result."""
+        kr = KeyResult("rev", "Revenue", start=0, target=100_000, unit="USD")
+        result = evaluate_key_result(
+            kr, [m(date(2026, 2, 1), 50, unit="kUSD")], period=Q1, as_of=MID_Q1
+        )
+        assert result.value == 50_000
+        assert result.reason.startswith("Revenue: 50,000 USD of 100,000 USD (50 %)")
+
+    def test_argument_checks(self):
+        """Bad arguments are OkrkitErrors naming the field."""
+        kr = KeyResult("c", "C", start=0, target=1)
+        with pytest.raises(InvalidTypeError, match="field 'period'"):
+            evaluate_key_result(kr, [], period="2026-Q1", as_of=MID_Q1)
+        with pytest.raises(InvalidTypeError, match="field 'as_of'"):
+            evaluate_key_result(kr, [], period=Q1, as_of="2026-02-15")
+        with pytest.raises(InvalidTypeError, match="field 'key_result'"):
+            evaluate_key_result("c", [], period=Q1, as_of=MID_Q1)
+        linked = KeyResult("t", "T", start=0, target=1, kpi="visits")
+        with pytest.raises(InvalidValueError, match="field 'kpi'"):
+            evaluate_key_result(linked, {}, period=Q1, as_of=MID_Q1)
+
+
+VISITS_DATA = {
+    "visits": [
+        m(date(2025, 12, 20), 9_000),
+        m(date(2026, 1, 20), 4_000),
+        m(date(2026, 2, 10), 4_000),
+    ]
+}
+
+
+class TestKPILinkage:
+    visits = KPI(
+        "visits",
+        "Website visits",
+        label="visits",
+        direction=Direction.HIGHER_IS_BETTER,
+        aggregation=Aggregation.SUM,
+        thresholds=Thresholds.higher_is_better(red_below=1, green_from=2),
+    )
+
+    def test_value_comes_from_the_kpi_inside_the_period(self):
+        """A linked key result sums the KPI's check-ins inside its period."""
+        kr = KeyResult("t", "Visits this quarter", start=0, target=24_000, kpi="visits")
+        result = evaluate_key_result(
+            kr, VISITS_DATA, period=Q1, as_of=MID_Q1, kpi=self.visits
+        )
+        assert result.value == 8_000
+        assert result.unit is None
+
+    def test_relative_target_from_the_last_value_before_the_period(self):
+        """+20 % resolves against the KPI's last value before the period."""
+        last = KPI(
+            "visits",
+            "Website visits",
+            label="visits",
+            direction=Direction.HIGHER_IS_BETTER,
+            thresholds=Thresholds.higher_is_better(red_below=1, green_from=2),
+        )
+        kr = KeyResult.relative("t", "Traffic +20 %", kpi="visits", change=0.2)
+        result = evaluate_key_result(kr, VISITS_DATA, period=Q1, as_of=MID_Q1, kpi=last)
+        assert (result.start, result.target) == (9_000, 10_800)
+        assert result.value == 4_000
+        assert result.progress == pytest.approx((4_000 - 9_000) / 1_800)
+
+    def test_relative_without_a_baseline(self):
+        """No KPI value before the period means no target yet."""
+        kr = KeyResult.relative("t", "Traffic +20 %", kpi="visits", change=0.2)
+        result = evaluate_key_result(
+            kr, {"visits": []}, period=Q1, as_of=MID_Q1, kpi=self.visits
+        )
+        assert result.status is Status.NO_DATA
+        assert result.reason == (
+            "Traffic +20 %: no Website visits value before 2026-Q1 to start from, "
+            "so no target yet."
+        )
+
+
+class TestRate:
+    kr = KeyResult.rate("new", "20 new customers a month", target=20, label="customers")
+
+    def test_completed_months_count_and_an_unfinished_one_does_not(self):
+        """Mid-February: January (18) counts; February (5 so far) does not yet."""
+        data = [
+            m(date(2026, 1, 10), 10),
+            m(date(2026, 1, 20), 8),
+            m(date(2026, 2, 3), 5),
+        ]
+        result = evaluate_key_result(self.kr, data, period=Q1, as_of=MID_Q1)
+        assert result.sub_values == (18, 5)
+        assert result.value == 18
+        assert result.progress == 0.9
+
+    def test_a_current_month_that_already_made_it_counts(self):
+        """A partial month that reached the target counts in the mean."""
+        data = [m(date(2026, 1, 10), 18), m(date(2026, 2, 3), 22)]
+        result = evaluate_key_result(self.kr, data, period=Q1, as_of=MID_Q1)
+        assert result.value == 20
+
+    def test_an_empty_completed_month_counts_as_zero(self):
+        """A month without check-ins is a month with none."""
+        data = [m(date(2026, 2, 3), 30)]
+        result = evaluate_key_result(self.kr, data, period=Q1, as_of=date(2026, 3, 1))
+        assert result.sub_values == (0, 30, 0)
+        assert result.value == 15
+        assert result.reason.startswith(
+            "20 new customers a month: 15 customers per month against 20 customers"
+        )
+
+    def test_first_month_not_done(self):
+        """Before the first month is over (and short of target), no value."""
+        result = evaluate_key_result(
+            self.kr, [m(date(2026, 1, 3), 4)], period=Q1, as_of=date(2026, 1, 10)
+        )
+        assert result.value is None
+
+
+class TestPhasedAndForecast:
+    def test_phased_expected_progress(self):
+        """Dated intermediate targets shape the expected progress."""
+        kr = KeyResult(
+            "h",
+            "Hire 100",
+            start=0,
+            target=100,
+            phases=((date(2026, 2, 1), 10), (date(2026, 3, 1), 40)),
+        )
+        at_feb = evaluate_key_result(kr, [], period=Q1, as_of=date(2026, 2, 1))
+        mid_feb = evaluate_key_result(kr, [], period=Q1, as_of=date(2026, 2, 15))
+        assert at_feb.expected == pytest.approx(0.10)
+        assert mid_feb.expected == pytest.approx(0.10 + 0.30 * 14 / 28)
+
+    def test_least_squares_forecast(self):
+        """A straight line through the check-ins, projected to the period's end."""
+        kr = KeyResult("h", "Hire 90", start=0, target=90)
+        data = [m(Q1.start + timedelta(days=d), d / 2) for d in (0, 10, 20)]
+        result = evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1)
+        assert result.forecast == pytest.approx(45)
+        assert result.forecast_progress == pytest.approx(0.5)
+
+    def test_sum_forecast_uses_the_running_total(self):
+        """For SUM key results the running total is projected."""
+        kr = KeyResult("s", "Sign 90", start=0, target=90, aggregation=Aggregation.SUM)
+        data = [m(Q1.start + timedelta(days=d), 1) for d in (0, 1, 2)]
+        result = evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1)
+        assert result.forecast == pytest.approx(91)
+
+    def test_no_forecast_from_one_check_in(self):
+        """Fewer than two check-ins give no forecast."""
+        kr = KeyResult("h", "Hire 90", start=0, target=90)
+        result = evaluate_key_result(
+            kr, [m(date(2026, 1, 5), 3)], period=Q1, as_of=MID_Q1
+        )
+        assert result.forecast is None
+
+
+@given(
+    st.floats(0.001, 1e6),
+    st.floats(-1e6, 1e6),
+    st.floats(-1e6, 1e6),
+    st.floats(-1e6, 1e6),
+)
+def test_unit_conversion_does_not_change_the_score(scale, start, target, value):
+    """The same key result in kUSD and in USD scores the same."""
+    assume(abs(target - start) > 1e-3)
+    in_k = KeyResult("r", "R", start=start, target=target, unit="kUSD")
+    in_usd = KeyResult("r", "R", start=start * 1000, target=target * 1000, unit="USD")
+    kr_data = [m(date(2026, 1, 5), value, unit="kUSD")]
+    a = evaluate_key_result(in_k, kr_data, period=Q1, as_of=MID_Q1)
+    b = evaluate_key_result(in_usd, kr_data, period=Q1, as_of=MID_Q1)
+    assert a.score == pytest.approx(b.score, abs=1e-9)
+    assert scale > 0
+
+
+def test_linear_scoring_default_policy_is_used():
+    """The default strategy is Linear(cap=1.0, floor=0.0)."""
+    kr = KeyResult("c", "C", start=0, target=10)
+    result = evaluate_key_result(kr, [m(date(2026, 1, 5), 15)], period=Q1, as_of=MID_Q1)
+    assert (result.progress, result.score) == (1.5, 1.0)
+    uncapped = evaluate_key_result(
+        kr, [m(date(2026, 1, 5), 15)], period=Q1, as_of=MID_Q1, scoring=Linear(cap=None)
+    )
+    assert uncapped.score == 1.5
