@@ -10,11 +10,15 @@ sockets or clocks.  "As of" is always an argument.
 
 from okrkit._aggregation import Aggregation
 from okrkit._cadence import Cadence
+from okrkit._evaluate import evaluate
 from okrkit._key_result import KeyResult, Kind, Milestone
 from okrkit._key_result_eval import KeyResultResult, evaluate_key_result
 from okrkit._kpi import KPI, KPIResult, evaluate_kpi
 from okrkit._measurement import Measurement
+from okrkit._objective import Objective
 from okrkit._period import Period
+from okrkit._render import render
+from okrkit._scorecard import ObjectiveResult, Scorecard
 from okrkit._series import Series
 from okrkit._status import Direction, Status
 from okrkit.thresholds import Band, Thresholds
@@ -31,10 +35,15 @@ __all__ = [
     "Kind",
     "Measurement",
     "Milestone",
+    "Objective",
+    "ObjectiveResult",
     "Period",
+    "Scorecard",
     "Series",
     "Status",
     "Thresholds",
+    "evaluate",
     "evaluate_key_result",
     "evaluate_kpi",
+    "render",
 ]

@@ -1,0 +1,82 @@
+"""Rendering a scorecard as a plain-text table (pure: it returns a string)."""
+
+from __future__ import annotations
+
+from okrkit._format import percent
+from okrkit._key_result_eval import KeyResultResult
+from okrkit._scorecard import ObjectiveResult, Scorecard
+from okrkit._status import Status
+
+_LEGEND = "G on track, A at risk, R off track, - no data, S stale"
+
+
+def render(scorecard: Scorecard) -> str:
+    """Return the scorecard as a text table, indented by cascade level.
+
+    Each line starts with a status marker (G, A, R, - for no data, S for
+    stale), then the score and the progress expected by now.
+
+    >>> from datetime import date
+    >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
+    >>> card = evaluate(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), owner="Ana",
+    ...                key_results=[KeyResult("k", "Reach 100", start=0, target=100),
+    ...                             KeyResult.done("d", "Open Lisbon office")])],
+    ...     measurements={"k": [Measurement(date(2026, 2, 1), 50)],
+    ...                   "d": [Measurement(date(2026, 2, 1), 0)]},
+    ...     as_of=date(2026, 2, 15))
+    >>> print(render(card))  # doctest: +NORMALIZE_WHITESPACE
+    Scorecard as of 2026-02-15   (G on track, A at risk, R off track, - no data,
+    S stale)
+    <BLANKLINE>
+       score  expected
+    R   25 %      50 %  Grow  [Ana, 2026-Q1]
+    G   50 %      50 %    > Reach 100: 50 of 100 (50 %) at 50 % of 2026-Q1, on track.
+    R    0 %      50 %    > Open Lisbon office: not done (0 %) at 50 % of 2026-Q1,
+    off track.
+    """
+    lines = [
+        f"Scorecard as of {scorecard.as_of.isoformat()}   ({_LEGEND})",
+        "",
+        "   score  expected",
+    ]
+    for objective in scorecard:
+        lines.append(_objective_line(objective))
+        for kr in scorecard.key_results_of(objective.id):
+            lines.append(_key_result_line(kr, objective.depth))
+        for kpi_id in objective.health:
+            kpi = scorecard[kpi_id]
+            indent = "  " * (objective.depth + 1)
+            lines.append(f"{kpi.status.symbol}{'':>16}  {indent}~ {kpi.reason}")
+    others = [
+        k
+        for k in scorecard.kpis
+        if not any(k.id in o.health for o in scorecard.objectives)
+    ]
+    if others:
+        lines += ["", "KPIs"]
+        lines += [f"{k.status.symbol} {k.reason}" for k in others]
+    if scorecard.findings:
+        lines += ["", "Findings"]
+        lines += [f"- {f.severity}: {f.message}" for f in scorecard.findings]
+    return "\n".join(lines)
+
+
+def _cells(score: float | None, expected: float, status: Status) -> str:
+    shown = "  -" if score is None else percent(score)
+    return f"{status.symbol} {shown:>6}  {percent(expected):>8}"
+
+
+def _objective_line(objective: ObjectiveResult) -> str:
+    indent = "  " * objective.depth
+    who = f"{objective.owner}, " if objective.owner else ""
+    committed = ", committed" if objective.committed else ""
+    return (
+        f"{_cells(objective.score, objective.expected, objective.status)}  "
+        f"{indent}{objective.title}  [{who}{objective.period}{committed}]"
+    )
+
+
+def _key_result_line(kr: KeyResultResult, depth: int) -> str:
+    indent = "  " * (depth + 1)
+    return f"{_cells(kr.score, kr.expected, kr.status)}  {indent}> {kr.reason}"
