@@ -168,6 +168,9 @@ def key_result_result(
         source.kpi.aggregation if source.kpi is not None else Aggregation.LAST
     )
     unit = kr.unit if kr.unit is not None or source.kpi is None else source.kpi.unit
+    label = kr.label
+    if not label and source.kpi is not None and kr.unit is None:
+        label = source.kpi.label  # "43,900 visits", in the KPI's words
     to_kr = _to_kr_unit(kr, source)
 
     resolved, missing_baseline = kr, False
@@ -214,7 +217,7 @@ def key_result_result(
         kind=kr.kind,
         value=value,
         unit=unit,
-        label=kr.label,
+        label=label,
         start=resolved.start,
         target=resolved.target,
         weight=kr.weight,
@@ -231,6 +234,7 @@ def key_result_result(
         sub_values=sub_values,
         reason=_reason(
             resolved,
+            label,
             value,
             progress,
             expected,
@@ -340,6 +344,7 @@ def _forecast(  # type: ignore[no-untyped-def]
 
 def _reason(
     kr: KeyResult,
+    label: str,
     value: float | None,
     progress: float | None,
     expected: float,
@@ -363,7 +368,7 @@ def _reason(
         return f"{kr.title}: no check-in yet {when}."
 
     def show(number: float) -> str:
-        return quantity(number, unit, kr.label)
+        return quantity(number, unit, label)
 
     if kr.kind in (Kind.LINEAR, Kind.RELATIVE, Kind.RATE):
         assert kr.start is not None
