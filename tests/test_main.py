@@ -49,6 +49,11 @@ def test_bad_as_of_is_a_usage_error(capsys):
 
 def test_runs_as_a_module():
     """`python -m okrkit` works as the README says."""
-    done = subprocess.run([sys.executable, "-m", "okrkit"], capture_output=True,
-                          text=True, check=True, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "okrkit"],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    )
     assert done.stdout.startswith("Scorecard as of 2026-03-16")

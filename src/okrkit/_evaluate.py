@@ -136,11 +136,12 @@ class _Evaluation:
                     drivers.get(kr.id, ()),
                 )
             self.objective_results[objective_id] = self._objective(objective)
-        measured = [
+        at = instant_key(self.as_of, self.tz)
+        measured = {
             id_
-            for id_, items in self.measurements.items()
-            if self._has_data(id_, items)
-        ]
+            for (id_, _), series in self.series.items()
+            if series.bounds(None, at)[1]
+        }
         ordered = self.cascade.order
         return Scorecard(
             as_of=self.as_of,
@@ -169,13 +170,6 @@ class _Evaluation:
                     expected="the id of a key result or KPI (or a ratio KPI's "
                     "numerator or denominator)",
                 )
-
-    def _has_data(self, id_: str, items: object) -> bool:
-        if isinstance(items, Series):
-            return len(items) > 0
-        if isinstance(items, (list, tuple)):
-            return len(items) > 0
-        return True
 
     def _series(self, id_: str, unit: str | None) -> Series:
         key = (id_, unit)
@@ -328,15 +322,18 @@ class _Evaluation:
         at = instant_key(self.as_of, self.tz)
         started = at >= day_key(objective.period.start)
         krs = [self.kr_results[kr.id] for kr in objective.key_results]
-        if self.rollup.include in ("both", "key_results"):
-            for result in krs:
-                self._add(pairs, result.score, result.weight, result.started)
         children = [
             self.objective_results[c]
             for c in self.cascade.children(objective.id)
             if self.cascade.objective(c).parent == objective.id
         ]
-        if self.rollup.include in ("both", "children"):
+        include = self.rollup.include
+        if include == "children" and not children:
+            include = "key_results"  # a leaf has only its key results to show
+        if include in ("both", "key_results"):
+            for result in krs:
+                self._add(pairs, result.score, result.weight, result.started)
+        if include in ("both", "children"):
             for child in children:
                 child_started = at >= day_key(child.period.start)
                 self._add(pairs, child.score, child.weight, child_started)

@@ -288,7 +288,8 @@ class RollUp:
     since no check-in is a real signal) or ``"skip"``.  ``include`` picks what
     rolls up: ``"both"`` key results and child objectives (default, each child
     weighing its ``weight`` as one more key result would), ``"key_results"``
-    or ``"children"`` only.
+    only, or ``"children"`` only (an objective without children then rolls up
+    its key results, so leaves still have a score).
 
     >>> RollUp(combine=minimum, no_data="skip").include
     'both'
