@@ -487,7 +487,7 @@ def _findings(cascade: Cascade, measured: frozenset[str] | None) -> tuple[Findin
                             "unmeasured-key-result",
                             "warning",
                             kr.id,
-                            f"KeyResult {kr.id!r} has no check-ins, no "
+                            f"KeyResult {kr.id!r} has no check-in yet, no "
                             "KPI and nothing contributing to it.",
                         )
                     )
