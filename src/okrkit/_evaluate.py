@@ -110,10 +110,13 @@ class _Evaluation:
     pace: Pace
     tz: tzinfo
     series: dict[tuple[str, str | None], Series] = attrs.Factory(dict)
+    elapsed: dict[Period, float] = attrs.Factory(dict)
     kr_results: dict[str, KeyResultResult] = attrs.Factory(dict)
     objective_results: dict[str, ObjectiveResult] = attrs.Factory(dict)
+    grading: Grading | None = None
 
     def run(self) -> Scorecard:
+        self.grading = self.scoring if isinstance(self.scoring, Grading) else None
         self._check_measurement_ids()
         kpis = {kpi.id: kpi for kpi in self.cascade.kpis}
         kpi_results = self._kpis(kpis)
@@ -267,7 +270,15 @@ class _Evaluation:
             tz=self.tz,
             value_override=value,
             override=override,
+            grading=self.grading,
+            elapsed=self._elapsed(objective.period),
         )
+
+    def _elapsed(self, period: Period) -> float:
+        found = self.elapsed.get(period)
+        if found is None:
+            found = self.elapsed[period] = period.elapsed(self.as_of, tz=self.tz)
+        return found
 
     def _contributed_value(
         self, kr: KeyResult, contributors: tuple[str, ...]
@@ -340,12 +351,12 @@ class _Evaluation:
         score = self.rollup.combine(pairs) if pairs else None
         if score is not None:
             score = _validate.real(f"Objective {objective.id!r}", "score", score)
-        expected = objective.period.elapsed(self.as_of, tz=self.tz)
+        expected = self._elapsed(objective.period)
         target_score = getattr(self.scoring, "target_score", 1.0)
         status = self.pace.status(score, expected, target_score=target_score)
         grade = None
-        if score is not None and isinstance(self.scoring, Grading):
-            grade = self.scoring.grade(score, committed=objective.committed)
+        if score is not None and self.grading is not None:
+            grade = self.grading.grade(score, committed=objective.committed)
         confidences = [r.confidence for r in krs if r.confidence is not None]
         return ObjectiveResult(
             id=objective.id,

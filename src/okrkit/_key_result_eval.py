@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, tzinfo
 
 import attrs
@@ -13,7 +13,7 @@ from okrkit._format import percent, quantity
 from okrkit._key_result import KeyResult, Kind
 from okrkit._kpi import KPI, MeasurementSource, aggregate_kpi, series_for
 from okrkit._measurement import Measurement
-from okrkit._pace import expected_progress, forecast
+from okrkit._pace import Forecast, expected_progress, forecast
 from okrkit._period import Period
 from okrkit._series import Series
 from okrkit._status import Status
@@ -127,6 +127,7 @@ def evaluate_key_result(
     return key_result_result(
         key_result,
         source,
+        grading=scoring if isinstance(scoring, Grading) else None,
         period=period,
         as_of=as_of,
         scoring=scoring or Linear(),
@@ -156,8 +157,14 @@ def key_result_result(
     tz: tzinfo,
     value_override: float | None = None,
     override: bool = False,
+    grading: Grading | None = None,
+    elapsed: float | None = None,
 ) -> KeyResultResult:
-    """Evaluate a key result from prepared series (the engine of evaluate)."""
+    """Evaluate a key result from prepared series (the engine of evaluate).
+
+    ``grading`` is ``scoring`` when it grades, and ``elapsed`` the period's
+    elapsed share; evaluate() works both out once, not once per key result.
+    """
     at = instant_key(as_of, tz)
     start_key = day_key(period.start)
     end_key, inclusive = at, True
@@ -192,7 +199,10 @@ def key_result_result(
         raw = _window_value(source, start_key, end_key, inclusive, aggregation)
         value = None if raw is None else to_kr(raw)
 
-    expected = expected_progress(resolved, period, as_of, tz)
+    if elapsed is not None and not kr.phases:
+        expected = elapsed
+    else:
+        expected = expected_progress(resolved, period, as_of, tz)
     progress = score = grade = None
     if value is not None:
         progress = resolved.progress(value)
@@ -200,12 +210,12 @@ def key_result_result(
             resolved, value, ScoreContext(committed=committed, expected=expected)
         )
         _validate.real(f"KeyResult {kr.id!r}", "score", score)
-        if isinstance(scoring, Grading):
-            grade = scoring.grade(score, committed=committed)
+        if grading is not None:
+            grade = grading.grade(score, committed=committed)
     target_score = getattr(scoring, "target_score", 1.0)
     status = pace.status(score, expected, target_score=target_score)
 
-    latest = _latest(source, as_of)
+    latest = _latest(source, at)
     projection = None
     if not override and value is not None and source.series[0] is not None:
         projection = _forecast(
@@ -248,12 +258,15 @@ def key_result_result(
     )
 
 
-def _to_kr_unit(kr: KeyResult, source: Source):  # type: ignore[no-untyped-def]
+def _identity(value: float) -> float:
+    return value
+
+
+def _to_kr_unit(kr: KeyResult, source: Source) -> Callable[[float], float]:
     """A function converting the source's unit to the key result's."""
     if source.kpi is None or kr.unit is None or source.kpi.unit == kr.unit:
-        return lambda value: value
-    step = conversion(source.kpi.unit, kr.unit)
-    return step.apply
+        return _identity
+    return conversion(source.kpi.unit, kr.unit).apply
 
 
 def _window_value(
@@ -286,13 +299,13 @@ def _baseline(source: Source, period: Period) -> float | None:
     return series.values[hi - 1] if hi else None
 
 
-def _rate_value(  # type: ignore[no-untyped-def]
+def _rate_value(
     kr: KeyResult,
     source: Source,
     period: Period,
     at: float,
     aggregation: Aggregation,
-    to_kr,
+    to_kr: Callable[[float], float],
 ) -> tuple[float | None, tuple[float | None, ...]]:
     """Mean per-sub-period value over the sub-periods that count.
 
@@ -318,13 +331,17 @@ def _rate_value(  # type: ignore[no-untyped-def]
     return sum(counted) / len(counted), tuple(shown)
 
 
-def _latest(source: Source, as_of: date) -> Measurement | None:
-    found = [series.latest(as_of) for series in source.series]
-    present = [m for m in found if m is not None]
-    return max(present, key=lambda m: instant_key(m.at, UTC)) if present else None
+def _latest(source: Source, at: float) -> Measurement | None:
+    """The latest check-in at or before ``at`` across the source's series."""
+    best, best_time = None, 0.0
+    for series in source.series:
+        _, hi = series.bounds(None, at)
+        if hi and (best is None or series.times[hi - 1] > best_time):
+            best, best_time = series.measurements[hi - 1], series.times[hi - 1]
+    return best
 
 
-def _forecast(  # type: ignore[no-untyped-def]
+def _forecast(
     kr: KeyResult,
     source: Source,
     period: Period,
@@ -332,13 +349,15 @@ def _forecast(  # type: ignore[no-untyped-def]
     end: float,
     inclusive: bool,
     aggregation: Aggregation,
-    to_kr,
-):
+    to_kr: Callable[[float], float],
+) -> Forecast | None:
     if (source.kpi is not None and source.kpi.is_ratio) or kr.kind is Kind.RATE:
         return None
     series = source.series[0]
     lo, hi = series.bounds(start, end, inclusive=inclusive)
-    values = [to_kr(v) for v in series.values[lo:hi]]
+    values = series.values[lo:hi]
+    if to_kr is not _identity:
+        values = tuple(map(to_kr, values))
     return forecast(kr, series.times[lo:hi], values, aggregation, period)
 
 

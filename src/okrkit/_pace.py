@@ -99,15 +99,17 @@ def forecast(
     count = len(ys)
     if count < 2:
         return None
-    mean_t = math.fsum(times) / count
-    mean_y = math.fsum(ys) / count
-    spread = math.fsum((t - mean_t) ** 2 for t in times)
+    # Plain sums: a few dozen points per key result, run for every one of them.
+    mean_t = sum(times) / count
+    mean_y = sum(ys) / count
+    spread = covariance = 0.0
+    for t, y in zip(times, ys, strict=True):
+        dt = t - mean_t
+        spread += dt * dt
+        covariance += dt * (y - mean_y)
     if spread == 0:
         return None
-    slope = (
-        math.fsum((t - mean_t) * (y - mean_y) for t, y in zip(times, ys, strict=True))
-        / spread
-    )
+    slope = covariance / spread
     projected = mean_y + slope * (day_key(period.end) - mean_t)
     if not math.isfinite(projected):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -391,23 +392,28 @@ expected an integer from 1 to 12.
         return str(self)
 
     def __str__(self) -> str:
-        start, end = self.start, self.end
-        months = _months_between(start, end) if start.day == 1 else None
-        if months == 12 and start.month == 1:
-            return f"{start.year:04d}"
-        if months == 6 and start.month in (1, 7):
-            return f"{start.year:04d}-H{start.month // 6 + 1}"
-        if months == 3 and start.month in (1, 4, 7, 10):
-            return f"{start.year:04d}-Q{start.month // 3 + 1}"
-        if months == 1:
-            return f"{start.year:04d}-{start.month:02d}"
-        if self.days == 7 and start.isoweekday() == 1:
-            iso = start.isocalendar()
-            return f"{iso.year:04d}-W{iso.week:02d}"
-        return f"{start.isoformat()}/{(end - _ONE_DAY).isoformat()}"
+        return _label(self.start, self.end)
 
     def __repr__(self) -> str:
         return f"Period.parse({str(self)!r})"
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(start: date, end: date) -> str:
+    """The shortest label for [start, end); cached, as reasons repeat it."""
+    months = _months_between(start, end) if start.day == 1 else None
+    if months == 12 and start.month == 1:
+        return f"{start.year:04d}"
+    if months == 6 and start.month in (1, 7):
+        return f"{start.year:04d}-H{start.month // 6 + 1}"
+    if months == 3 and start.month in (1, 4, 7, 10):
+        return f"{start.year:04d}-Q{start.month // 3 + 1}"
+    if months == 1:
+        return f"{start.year:04d}-{start.month:02d}"
+    if (end - start).days == 7 and start.isoweekday() == 1:
+        iso = start.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    return f"{start.isoformat()}/{(end - _ONE_DAY).isoformat()}"
 
 
 def _next_week(day: date) -> date:

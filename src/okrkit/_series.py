@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, tzinfo
-from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -69,54 +68,53 @@ class Series:
 'EUR'; expected a unit convertible to the series' unit 'USD' (measurement at \
 2026-01-05).
         """
+        # Validation takes the shortest path: evaluations build many series.
+        if type(id) is not str or not id.strip():
+            _validate.identifier("Series", "id", id)
         subject = f"Series {id!r}"
-        _validate.identifier("Series", "id", id)
         check_tz(subject, tz)
-        target = normalize_unit(unit)
-        items = _as_list(subject, measurements)
-        # The hot path of every evaluation: C-level maps over plain floats, one
-        # conversion lookup per distinct unit, one sort.
-        if not set(map(type, items)) <= {Measurement}:
-            _reject_non_measurements(subject, items)
-        ats = list(map(_AT, items))
-        if set(map(type, ats)) <= {date}:
-            keys = [day * SECONDS_PER_DAY for day in map(date.toordinal, ats)]
-        else:
-            keys = [instant_key(at, tz) for at in ats]
-        values = list(map(_VALUE, items))
-        item_units = list(map(_UNIT, items))
-        distinct = set(item_units)
-        distinct.discard(None)
-        for name in distinct:
-            step = _conversion(subject, name, items[item_units.index(name)], target)
-            if step.scale != 1.0 or step.offset != 0.0:
-                values = [
-                    value * step.scale + step.offset if own == name else value
-                    for value, own in zip(values, item_units, strict=True)
-                ]
-        count = len(items)
-        # Two stable sorts of indices give (time, value) order without building
-        # a tuple per measurement (a million tracked tuples wake the GC).
-        order = sorted(range(count), key=values.__getitem__)
-        order.sort(key=keys.__getitem__)
-        if len(set(map(complex, keys, values))) != count:
-            # Rare: equal time and value; the other fields decide, not input order.
-            order.sort(
-                key=lambda index: (
-                    keys[index],
-                    values[index],
-                    *_tie_break(items[index]),
-                )
+        target = None if unit is None else normalize_unit(unit)
+        items = (
+            measurements
+            if type(measurements) is list
+            else _as_list(subject, measurements)
+        )
+        # The hot path of every evaluation: one plain loop (series are short, so
+        # fixed costs weigh more than per-item ones), one conversion lookup per
+        # distinct unit, one sort of (time, value, index) rows.
+        rows: list[tuple[float, float, int]] = []
+        append = rows.append
+        conversions: dict[str, Conversion] = {}
+        for index, item in enumerate(items):
+            if type(item) is not Measurement and not isinstance(item, Measurement):
+                _reject(subject, item)
+            at = item.at
+            value = item.value
+            if item.unit is not None:
+                step = conversions.get(item.unit)
+                if step is None:
+                    step = conversions[item.unit] = _conversion(subject, item, target)
+                value = value * step.scale + step.offset
+            key = (
+                at.toordinal() * SECONDS_PER_DAY
+                if type(at) is date
+                else instant_key(at, tz)
             )
-        times = tuple(map(keys.__getitem__, order))
-        sorted_values = tuple(map(values.__getitem__, order))
+            append((key, value, index))
+        rows.sort()
+        times = tuple([row[0] for row in rows])
+        sorted_values = tuple([row[1] for row in rows])
+        if len(set(map(complex, times, sorted_values))) != len(rows):
+            # Rare: equal time and value; the other fields decide, not the
+            # input order.
+            rows.sort(key=lambda row: (row[0], row[1], *_tie_break(items[row[2]])))
         return cls(
             id=id,
             unit=target,
             tz=tz,
             times=times,
             values=sorted_values,
-            measurements=tuple(map(items.__getitem__, order)),
+            measurements=tuple([items[row[2]] for row in rows]),
         )
 
     def __len__(self) -> int:
@@ -204,27 +202,15 @@ def _tie_break(item: Measurement) -> tuple[float, str, str]:
     return confidence, item.note, item.unit or ""
 
 
-_AT = attrgetter("at")
-_VALUE = attrgetter("value")
-_UNIT = attrgetter("unit")
+def _reject(subject: str, item: object) -> None:
+    raise InvalidTypeError(
+        subject=subject, field="measurements", value=item, expected="a Measurement"
+    )
 
 
-def _reject_non_measurements(subject: str, items: list[Measurement]) -> None:
-    for item in items:
-        if not isinstance(item, Measurement):
-            raise InvalidTypeError(
-                subject=subject,
-                field="measurements",
-                value=item,
-                expected="a Measurement",
-            )
-
-
-def _conversion(
-    subject: str, name: str, item: Measurement, target: str | None
-) -> Conversion:
+def _conversion(subject: str, item: Measurement, target: str | None) -> Conversion:
     try:
-        return conversion(name, target)
+        return conversion(item.unit, target)
     except IncompatibleUnitsError as exc:
         raise IncompatibleUnitsError(
             subject=subject,

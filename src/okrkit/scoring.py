@@ -372,8 +372,11 @@ class Pace:
     @staticmethod
     def words(status: Status) -> str:
         """Say a pace status in words ("on track", "at risk", "off track")."""
-        return {
-            Status.GREEN: "on track",
-            Status.AMBER: "at risk",
-            Status.RED: "off track",
-        }.get(status, status.value)
+        return _PACE_WORDS.get(status, status.value)
+
+
+_PACE_WORDS = {
+    Status.GREEN: "on track",
+    Status.AMBER: "at risk",
+    Status.RED: "off track",
+}
