@@ -19,6 +19,7 @@ from okrkit._objective import Objective
 from okrkit._period import Period
 from okrkit._render import render
 from okrkit._scorecard import ObjectiveResult, Scorecard
+from okrkit._serialize import from_dict, json_schema, to_dict
 from okrkit._series import Series
 from okrkit._status import Direction, Status
 from okrkit.thresholds import Band, Thresholds
@@ -45,5 +46,8 @@ __all__ = [
     "evaluate",
     "evaluate_key_result",
     "evaluate_kpi",
+    "from_dict",
+    "json_schema",
     "render",
+    "to_dict",
 ]

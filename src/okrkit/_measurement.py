@@ -37,9 +37,9 @@ class Measurement:
 
     at: date
     value: float
-    unit: str | None
-    confidence: float | None
-    note: str
+    unit: str | None = None
+    confidence: float | None = None
+    note: str = ""
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ __all__ = [
     "InvalidValueError",
     "OkrkitError",
     "PeriodError",
+    "SerializationError",
     "UnknownIdError",
     "UnknownUnitError",
 ]
@@ -177,3 +178,30 @@ class AlignmentError(OkrkitError, ValueError):
     ...
     okrkit.exceptions.AlignmentError: cycle among objectives: a -> b -> a
     """
+
+
+class SerializationError(OkrkitError, ValueError):
+    """Data given to ``from_dict`` does not describe a valid value.
+
+    Every problem is found in one pass; ``problems`` lists them, each with the
+    path of the bad field.
+
+    >>> from okrkit import Period, from_dict
+    >>> try:
+    ...     from_dict(Period, {"start": "2026-13-01"})
+    ... except SerializationError as error:
+    ...     print(error.problems)
+    ("start: expected an ISO date, got '2026-13-01'", 'end: is missing')
+    """
+
+    problems: tuple[str, ...]
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        problems: tuple[str, ...] = (),
+        subject: str = "",
+    ) -> None:
+        super().__init__(message, subject=subject)
+        self.problems = tuple(problems)
