@@ -72,6 +72,12 @@ class TestWithin:
         t = Thresholds.within(1, 2)
         assert [t.status(v) for v in (0.99, 1, 2, 2.01)] == [R, G, G, R]
 
+    def test_a_tolerance_too_small_to_show(self):
+        """A tolerance lost in floating point leaves no empty amber band."""
+        t = Thresholds.within(-1e-265, 1.0, tolerance=1e-300)
+        assert [b.status for b in t.bands] == [R, A, G, R]
+        assert t.status(1.0) is G
+
     def test_a_single_point_range(self):
         """low == high makes a one-value green band."""
         t = Thresholds.within(3, 3)

@@ -292,19 +292,20 @@ class Thresholds:
         _ordered(subject, "high", lo, hi, "low")
         slack = _validate.non_negative(subject, "tolerance", tolerance)
         top = math.nextafter(hi, _INF)
-        statuses: tuple[Status, ...]
-        if slack == 0:
-            edges: tuple[float, ...] = (lo, top)
-            statuses = (Status.RED, Status.GREEN, Status.RED)
-        else:
-            edges = (lo - slack, lo, top, math.nextafter(hi + slack, _INF))
-            statuses = (
-                Status.RED,
-                Status.AMBER,
-                Status.GREEN,
-                Status.AMBER,
-                Status.RED,
-            )
+        # Amber bands exist only where the tolerance is wide enough to show
+        # in floating point (a tiny tolerance next to a large edge vanishes).
+        edges: list[float] = []
+        statuses = [Status.RED]
+        if lo - slack < lo:
+            edges.append(lo - slack)
+            statuses.append(Status.AMBER)
+        edges += [lo, top]
+        statuses.append(Status.GREEN)
+        outer = math.nextafter(hi + slack, _INF)
+        if outer > top:
+            edges.append(outer)
+            statuses.append(Status.AMBER)
+        statuses.append(Status.RED)
         return cls.from_edges(
             edges, statuses, direction=Direction.WITHIN_RANGE, relative=relative
         )
