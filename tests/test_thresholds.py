@@ -74,9 +74,11 @@ class TestWithin:
 
     def test_a_tolerance_too_small_to_show(self):
         """A tolerance lost in floating point leaves no empty amber band."""
-        t = Thresholds.within(-1e-265, 1.0, tolerance=1e-300)
+        t = Thresholds.within(0, 1e20, tolerance=1)  # 1e20 + 1 == 1e20
         assert [b.status for b in t.bands] == [R, A, G, R]
-        assert t.status(1.0) is G
+        assert (t.status(-1), t.status(1e20)) == (A, G)
+        tiny = Thresholds.within(-1e-265, 1.0, tolerance=1e-300)
+        assert [b.status for b in tiny.bands] == [R, G, R]
 
     def test_a_single_point_range(self):
         """low == high makes a one-value green band."""
