@@ -269,7 +269,7 @@ class KeyResult:
         >>> kr.progress(0), kr.progress(2), kr.progress(3)
         (0.0, 0.75, 1.0)
         """
-        return cls(id, title, kind=Kind.MILESTONES, steps=tuple(milestones), **options)
+        return cls(id, title, kind=Kind.MILESTONES, steps=milestones, **options)
 
     @classmethod
     def done(cls, id: str, title: str, **options: Any) -> KeyResult:

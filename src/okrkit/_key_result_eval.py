@@ -31,6 +31,13 @@ class KeyResultResult:
     ``status`` the pace status (score against ``expected``), ``grade`` the
     strategy's grade when it grades.  ``start`` and ``target`` are resolved
     (a relative key result's come from its KPI).
+
+    >>> from okrkit import KeyResult, Measurement, Period
+    >>> r = evaluate_key_result(KeyResult("k", "Ship 10 features", start=0, target=10),
+    ...     [Measurement(date(2026, 2, 1), 6)], period=Period.quarter(2026, 1),
+    ...     as_of=date(2026, 2, 15))
+    >>> r.value, r.progress, r.score, r.expected, r.status.name
+    (6.0, 0.6, 0.6, 0.5, 'GREEN')
     """
 
     id: str

@@ -273,6 +273,14 @@ class KPIResult:
     ``status`` is the traffic light of ``value``, or ``NO_DATA``, or
     ``STALE`` when the last measurement is older than the cadence allows (then
     ``light`` still holds the light of the last value).
+
+    >>> from okrkit import Direction, KPI, Measurement, Thresholds, evaluate_kpi
+    >>> nps = KPI("nps", "NPS", direction=Direction.HIGHER_IS_BETTER,
+    ...           thresholds=Thresholds.higher_is_better(red_below=0, green_from=30))
+    >>> result = evaluate_kpi(nps, [Measurement(date(2026, 3, 1), 34)],
+    ...                       as_of=date(2026, 3, 2))
+    >>> result.value, result.status.name, result.last_measured
+    (34.0, 'GREEN', datetime.date(2026, 3, 1))
     """
 
     id: str

@@ -23,6 +23,15 @@ class ObjectiveResult:
     ``score`` (equal to ``progress``) is the roll-up of its key results and
     child objectives; ``status`` is its pace; ``key_results``, ``children``
     and ``health`` are ids to look up in the scorecard.
+
+    >>> from datetime import date
+    >>> from okrkit import evaluate, Objective, KeyResult, Period
+    >>> card = evaluate([Objective("o", "Grow", period=Period.year(2026),
+    ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
+    ...     as_of=date(2026, 7, 2))
+    >>> result = card["o"]
+    >>> result.score, result.key_results, result.status.name
+    (0.0, ('k',), 'RED')
     """
 
     id: str

@@ -58,6 +58,13 @@ class Cascade:
 
     Build it with :meth:`build`, which raises on duplicate ids, unknown ids and
     cycles.
+
+    >>> from okrkit import Objective, Period
+    >>> y = Period.year(2026)
+    >>> cascade = Cascade.build([Objective("co", "Company", period=y),
+    ...                          Objective("team", "Team", period=y, parent="co")])
+    >>> cascade.order, cascade.rollup_order
+    (('co', 'team'), ('team', 'co'))
     """
 
     objectives: tuple[Objective, ...]

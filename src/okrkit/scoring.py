@@ -50,6 +50,9 @@ class ScoreContext:
 
     ``committed`` is the objective's commitment; ``expected`` the expected
     progress at the evaluation instant (0 to 1).
+
+    >>> ScoreContext(committed=True, expected=0.5)
+    ScoreContext(committed=True, expected=0.5)
     """
 
     committed: bool = False
@@ -80,7 +83,11 @@ class ScoringStrategy(Protocol):
 
 @runtime_checkable
 class Grading(Protocol):
-    """A strategy that also grades a score as a status (Google-style)."""
+    """A strategy that also grades a score as a status (Google-style).
+
+    >>> isinstance(GoogleGrading(), Grading), isinstance(Linear(), Grading)
+    (True, False)
+    """
 
     def grade(self, score: float, *, committed: bool) -> Status:
         """Return the status a score earns."""

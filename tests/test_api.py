@@ -1,0 +1,156 @@
+"""The public API is pinned: changing it must be deliberate and changelogged."""
+
+import importlib
+import inspect
+
+import pytest
+
+PUBLIC_API = {
+    "okrkit": [
+        "KPI",
+        "Aggregation",
+        "Band",
+        "Cadence",
+        "Direction",
+        "KPIResult",
+        "KeyResult",
+        "KeyResultResult",
+        "Kind",
+        "Measurement",
+        "Milestone",
+        "Objective",
+        "ObjectiveResult",
+        "Period",
+        "Scorecard",
+        "Series",
+        "Status",
+        "Thresholds",
+        "evaluate",
+        "evaluate_key_result",
+        "evaluate_kpi",
+        "from_dict",
+        "json_schema",
+        "render",
+        "to_dict",
+    ],
+    "okrkit.alignment": ["Cascade", "Finding", "Severity", "check"],
+    "okrkit.exceptions": [
+        "AlignmentError",
+        "IncompatibleUnitsError",
+        "InvalidTypeError",
+        "InvalidValueError",
+        "OkrkitError",
+        "PeriodError",
+        "SerializationError",
+        "UnknownIdError",
+        "UnknownUnitError",
+    ],
+    "okrkit.scoring": [
+        "Combine",
+        "GoogleGrading",
+        "Grading",
+        "Linear",
+        "Pace",
+        "RedFlagGoal",
+        "RollUp",
+        "ScoreContext",
+        "ScoringStrategy",
+        "Stepped",
+        "minimum",
+        "weighted_mean",
+    ],
+    "okrkit.testing": [
+        "cadences",
+        "cascades",
+        "ids",
+        "key_results",
+        "kpis",
+        "measurements",
+        "objectives",
+        "periods",
+        "thresholds",
+    ],
+    "okrkit.thresholds": ["Band", "Thresholds"],
+    "okrkit.units": [
+        "CURRENCIES",
+        "Conversion",
+        "UnitLike",
+        "conversion",
+        "convert",
+        "is_currency",
+        "normalize_unit",
+        "parse_unit",
+        "quantity",
+        "symbol",
+    ],
+}
+
+DESIGN_CONTRACT = [
+    "Period",
+    "Cadence",
+    "Measurement",
+    "KPI",
+    "KeyResult",
+    "Milestone",
+    "Objective",
+    "Direction",
+    "Aggregation",
+    "Status",
+    "Thresholds",
+    "Scorecard",
+    "evaluate",
+    "to_dict",
+    "from_dict",
+]
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC_API))
+def test_all_is_pinned(module):
+    """Each public module exports exactly the pinned names."""
+    assert importlib.import_module(module).__all__ == PUBLIC_API[module]
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC_API))
+def test_every_name_exists(module):
+    """Everything in __all__ can be imported."""
+    loaded = importlib.import_module(module)
+    for name in PUBLIC_API[module]:
+        assert hasattr(loaded, name), f"{module}.{name}"
+
+
+def test_the_design_contract_is_importable_from_the_top():
+    """The names the design promises come from the top-level package."""
+    import okrkit
+    from okrkit.exceptions import OkrkitError
+
+    for name in DESIGN_CONTRACT:
+        assert name in okrkit.__all__
+    assert issubclass(OkrkitError, Exception)
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC_API))
+def test_every_public_class_and_function_has_an_example(module):
+    """Public classes and functions carry a docstring with a runnable example."""
+    loaded = importlib.import_module(module)
+    for name in PUBLIC_API[module]:
+        value = getattr(loaded, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert ">>>" in (value.__doc__ or ""), f"{module}.{name} has no example"
+
+
+def test_exceptions_derive_from_the_root_and_a_builtin():
+    """Every okrkit error is an OkrkitError and also a builtin error."""
+    import okrkit.exceptions as exceptions
+
+    for name in PUBLIC_API["okrkit.exceptions"]:
+        error = getattr(exceptions, name)
+        assert issubclass(error, exceptions.OkrkitError)
+        if error is not exceptions.OkrkitError:
+            assert issubclass(error, (ValueError, TypeError, KeyError))
+
+
+def test_py_typed_ships():
+    """The package is marked as typed."""
+    import okrkit
+
+    assert (importlib.resources.files(okrkit) / "py.typed").is_file()
