@@ -154,3 +154,15 @@ def test_py_typed_ships():
     import okrkit
 
     assert (importlib.resources.files(okrkit) / "py.typed").is_file()
+
+
+def test_the_reference_names_every_public_name():
+    """docs/reference.md mentions everything the public modules export."""
+    from pathlib import Path
+
+    reference = (Path(__file__).parent.parent / "docs" / "reference.md").read_text(
+        encoding="utf-8")
+    for module, names in PUBLIC_API.items():
+        assert f"## `{module}`" in reference
+        for name in names:
+            assert f"`{name}" in reference, f"{module}.{name} missing from reference"
