@@ -161,7 +161,8 @@ def test_the_reference_names_every_public_name():
     from pathlib import Path
 
     reference = (Path(__file__).parent.parent / "docs" / "reference.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     for module, names in PUBLIC_API.items():
         assert f"## `{module}`" in reference
         for name in names:
