@@ -227,22 +227,12 @@ class Thresholds:
         >>> t.status(49.99).name, t.status(50).name, t.status(80).name
         ('RED', 'AMBER', 'GREEN')
         """
-        subject = "Thresholds.higher_is_better"
-        red = _edge_of(subject, red_below, "red_below")
-        green = _edge_of(subject, green_from, "green_from")
-        _ordered(subject, "green_from", red, green, "red_below")
-        if red == green:
-            return cls.from_edges(
-                (red,),
-                (Status.RED, Status.GREEN),
-                direction=Direction.HIGHER_IS_BETTER,
-                relative=relative,
-            )
-        return cls.from_edges(
-            (red, green),
-            (Status.RED, Status.AMBER, Status.GREEN),
-            direction=Direction.HIGHER_IS_BETTER,
-            relative=relative,
+        return cls._two_edges(
+            "Thresholds.higher_is_better",
+            ("red_below", red_below),
+            ("green_from", green_from),
+            Direction.HIGHER_IS_BETTER,
+            relative,
         )
 
     @classmethod
@@ -255,21 +245,36 @@ class Thresholds:
         >>> t.status(0.049).name, t.status(0.05).name, t.status(0.10).name
         ('GREEN', 'AMBER', 'RED')
         """
-        subject = "Thresholds.lower_is_better"
-        green = _edge_of(subject, green_below, "green_below")
-        red = _edge_of(subject, red_from, "red_from")
-        _ordered(subject, "red_from", green, red, "green_below")
-        if red == green:
-            return cls.from_edges(
-                (green,),
-                (Status.GREEN, Status.RED),
-                direction=Direction.LOWER_IS_BETTER,
-                relative=relative,
-            )
+        return cls._two_edges(
+            "Thresholds.lower_is_better",
+            ("green_below", green_below),
+            ("red_from", red_from),
+            Direction.LOWER_IS_BETTER,
+            relative,
+        )
+
+    @classmethod
+    def _two_edges(
+        cls,
+        subject: str,
+        low: tuple[str, float],
+        high: tuple[str, float],
+        direction: Direction,
+        relative: bool,
+    ) -> Thresholds:
+        """Three bands around two named edges; equal edges leave out the amber."""
+        lo = _edge_of(subject, low[1], low[0])
+        hi = _edge_of(subject, high[1], high[0])
+        _ordered(subject, high[0], lo, hi, low[0])
+        outer = (Status.RED, Status.GREEN)
+        if direction is Direction.LOWER_IS_BETTER:
+            outer = (Status.GREEN, Status.RED)
+        if lo == hi:
+            return cls.from_edges((lo,), outer, direction=direction, relative=relative)
         return cls.from_edges(
-            (green, red),
-            (Status.GREEN, Status.AMBER, Status.RED),
-            direction=Direction.LOWER_IS_BETTER,
+            (lo, hi),
+            (outer[0], Status.AMBER, outer[1]),
+            direction=direction,
             relative=relative,
         )
 
