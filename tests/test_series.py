@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrkit import Aggregation, Measurement, Series, units
-from okrkit._series import index_measurements
 from okrkit.exceptions import (
     IncompatibleUnitsError,
     InvalidTypeError,
@@ -180,7 +179,6 @@ def test_latest():
             "aggregation",
         ),
         (lambda: Series.build("x", []).window(as_of="2026"), InvalidTypeError, "at"),
-        (lambda: index_measurements([]), InvalidTypeError, "measurements"),
     ],
 )
 def test_bad_input(call, error, field):
@@ -189,15 +187,14 @@ def test_bad_input(call, error, field):
         call()
 
 
-def test_index_measurements_builds_one_series_per_id():
-    """Each id gets its own series in its own unit."""
-    index = index_measurements(
-        {"a": [Measurement(D, 1, unit="hour")], "b": [Measurement(D, 2)]},
-        units={"a": "minute"},
+def test_each_series_in_its_own_unit():
+    """The same check-ins build a series in whichever unit is asked for."""
+    items = [Measurement(D, 1, unit="hour")]
+    assert Series.build("a", items, unit="minute").values == (60.0,)
+    assert Series.build("b", [Measurement(D, 2)]).values == (2.0,)
+    assert repr(Series.build("a", items, unit="minute")) == (
+        "<Series 'a': 1 measurements in minute>"
     )
-    assert index["a"].values == (60.0,)
-    assert index["b"].values == (2.0,)
-    assert repr(index["a"]) == "<Series 'a': 1 measurements in minute>"
 
 
 values = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)

@@ -402,7 +402,8 @@ def _reason(
         if kr.kind is Kind.RATE:
             what = f"{show(value)} per {kr.per} against {show(kr.target)}"
         elif kr.start == 0:
-            what = f"{_bare(value, unit)} of {show(kr.target)}"
+            # "20 of 60 customers": the label shows once, after the target.
+            what = f"{quantity(value, unit)} of {show(kr.target)}"
         else:
             what = f"{show(value)} from {show(kr.start)} toward {show(kr.target)}"
     elif kr.kind is Kind.AT_LEAST:
@@ -422,8 +423,3 @@ def _reason(
     else:
         what = "done" if value == 1 else "not done"
     return f"{kr.title}: {what} ({percent(progress)}) {when}, {Pace.words(status)}."
-
-
-def _bare(value: float, unit: str | None) -> str:
-    """A value without its label when the target shows it ("20 of 60 x")."""
-    return quantity(value, unit) if unit else quantity(value, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, tzinfo
-from typing import Any
 
 import attrs
 
@@ -228,33 +227,3 @@ def _conversion(subject: str, item: Measurement, target: str | None) -> Conversi
             value=item.unit,
             expected=f"{exc.expected} (measurement at {item.at.isoformat()})",
         ) from exc
-
-
-def index_measurements(
-    measurements: Mapping[str, Iterable[Measurement]],
-    *,
-    units: Mapping[str, UnitLike] | None = None,
-    tz: tzinfo = UTC,
-) -> dict[str, Series]:
-    """Build one :class:`Series` per id, each in its unit from ``units``.
-
-    >>> from datetime import date
-    >>> index = index_measurements(
-    ...     {"visits": [Measurement(date(2026, 1, 1), 120)]},
-    ...     units={"visits": None},
-    ... )
-    >>> index["visits"].values
-    (120.0,)
-    """
-    if not isinstance(measurements, Mapping):
-        raise InvalidTypeError(
-            subject="index_measurements",
-            field="measurements",
-            value=measurements,
-            expected="a mapping from id to an iterable of Measurement",
-        )
-    known: Mapping[str, Any] = units or {}
-    return {
-        id_: Series.build(id_, items, unit=known.get(id_), tz=tz)
-        for id_, items in measurements.items()
-    }
