@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -268,7 +268,7 @@ class Cascade:
         return _findings(self, None if measured is None else frozenset(measured))
 
 
-def _items(field: str, values: object, kind: type) -> tuple:  # type: ignore[type-arg]
+def _items(field: str, values: object, kind: type) -> tuple[Any, ...]:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
         raise InvalidTypeError(
             subject="Cascade",
