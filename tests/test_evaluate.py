@@ -309,6 +309,11 @@ class TestInputs:
         assert len(card) == 1
         assert [o.id for o in card.top] == ["o"]
         assert card["o"].kind == "objective"
+        assert repr(card) == (
+            "<Scorecard as of 2026-02-15: 1 objective, 2 key results, 0 KPIs, "
+            "2 findings>"
+        )
+        assert str(card) == render(card)
 
     def test_findings_are_on_the_scorecard(self):
         """Advice comes back on the scorecard, never raised."""

@@ -65,7 +65,7 @@ class ObjectiveResult:
 Result = ObjectiveResult | KeyResultResult | KPIResult
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Scorecard:
     """Every objective, key result and KPI of one evaluation, as of one instant.
 
@@ -81,6 +81,10 @@ class Scorecard:
     ...     as_of=date(2026, 2, 15))
     >>> card["o"].score, card["k"].value, [o.id for o in card]
     (0.5, 50.0, ['o'])
+    >>> card
+    <Scorecard as of 2026-02-15: 1 objective, 1 key result, 0 KPIs, 1 finding>
+
+    ``print(card)`` prints the same table as :func:`okrkit.render`.
     """
 
     as_of: date
@@ -123,6 +127,20 @@ class Scorecard:
     def __len__(self) -> int:
         return len(self.objectives)
 
+    def __repr__(self) -> str:
+        return (
+            f"<Scorecard as of {self.as_of.isoformat()}: "
+            f"{_count(len(self.objectives), 'objective')}, "
+            f"{_count(len(self.key_results), 'key result')}, "
+            f"{_count(len(self.kpis), 'KPI')}, "
+            f"{_count(len(self.findings), 'finding')}>"
+        )
+
+    def __str__(self) -> str:
+        from okrkit._render import render  # the table module imports this one
+
+        return render(self)
+
     @property
     def top(self) -> tuple[ObjectiveResult, ...]:
         """The top-level objectives."""
@@ -151,3 +169,7 @@ class Scorecard:
         result = self._index[id]
         assert isinstance(result, KeyResultResult)
         return result
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
