@@ -12,7 +12,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 from okrkit import _validate
 from okrkit._period import Period
 from okrkit._time import check_tz, local_date
-from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.exceptions import InvalidValueError
 
 Frequency = Literal["daily", "weekly", "monthly", "quarterly"]
 
@@ -132,13 +132,7 @@ class Cadence:
         >>> len(Cadence.daily().occurrences(Period.month(2026, 2)))
         28
         """
-        if not isinstance(period, Period):
-            raise InvalidTypeError(
-                subject="Cadence.occurrences",
-                field="period",
-                value=period,
-                expected="a Period",
-            )
+        _validate.of_type("Cadence.occurrences", "period", period, Period, "a Period")
         end = datetime(period.end.year, period.end.month, period.end.day)
         return tuple(
             moment.date()

@@ -24,7 +24,7 @@ from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._time import check_tz, day_key, instant_key
 from okrkit.alignment import Cascade
-from okrkit.exceptions import InvalidTypeError, UnknownIdError
+from okrkit.exceptions import UnknownIdError
 from okrkit.scoring import Grading, Linear, Pace, RollUp, ScoringStrategy
 from okrkit.units import conversion
 
@@ -71,30 +71,24 @@ def evaluate(
     _validate.instant("evaluate", "as_of", as_of)
     check_tz("evaluate", tz)
     scoring = scoring if scoring is not None else Linear()
-    if not isinstance(scoring, ScoringStrategy):
-        raise InvalidTypeError(
-            subject="evaluate",
-            field="scoring",
-            value=scoring,
-            expected="a scoring strategy (an object with score())",
-        )
+    _validate.of_type(
+        "evaluate",
+        "scoring",
+        scoring,
+        ScoringStrategy,
+        "a scoring strategy (an object with score())",
+    )
     rollup = rollup if rollup is not None else RollUp()
-    if not isinstance(rollup, RollUp):
-        raise InvalidTypeError(
-            subject="evaluate", field="rollup", value=rollup, expected="a RollUp"
-        )
+    _validate.of_type("evaluate", "rollup", rollup, RollUp, "a RollUp")
     pace = pace if pace is not None else Pace()
-    if not isinstance(pace, Pace):
-        raise InvalidTypeError(
-            subject="evaluate", field="pace", value=pace, expected="a Pace"
-        )
-    if not isinstance(measurements, Mapping):
-        raise InvalidTypeError(
-            subject="evaluate",
-            field="measurements",
-            value=measurements,
-            expected="a mapping from id to measurements",
-        )
+    _validate.of_type("evaluate", "pace", pace, Pace, "a Pace")
+    _validate.of_type(
+        "evaluate",
+        "measurements",
+        measurements,
+        Mapping,
+        "a mapping from id to measurements",
+    )
     return _Evaluation(cascade, measurements, as_of, scoring, rollup, pace, tz).run()
 
 

@@ -143,10 +143,7 @@ class KeyResult:
         subject = f"KeyResult {self.id!r}"
         _validate.text(subject, "title", self.title)
         _validate.text(subject, "label", self.label)
-        if not isinstance(self.kind, Kind):
-            raise InvalidTypeError(
-                subject=subject, field="kind", value=self.kind, expected="a Kind"
-            )
+        _validate.of_type(subject, "kind", self.kind, Kind, "a Kind")
         for field in ("start", "target", "low", "high", "change"):
             value = getattr(self, field)
             if value is not None:
@@ -167,13 +164,7 @@ class KeyResult:
                 value=self.aggregation,
                 expected="an Aggregation or None",
             )
-        if not isinstance(self.partial, bool):
-            raise InvalidTypeError(
-                subject=subject,
-                field="partial",
-                value=self.partial,
-                expected="True or False",
-            )
+        _validate.of_type(subject, "partial", self.partial, bool, "True or False")
         _CHECKS[self.kind](self, subject)
 
     # -- named constructors -------------------------------------------------
@@ -505,10 +496,7 @@ def _check_milestones(kr: KeyResult, subject: str) -> None:
             subject=subject, field="steps", value=(), expected="at least one Milestone"
         )
     for milestone in kr.steps:
-        if not isinstance(milestone, Milestone):
-            raise InvalidTypeError(
-                subject=subject, field="steps", value=milestone, expected="a Milestone"
-            )
+        _validate.of_type(subject, "steps", milestone, Milestone, "a Milestone")
     names = [m.name for m in kr.steps]
     if len(set(names)) != len(names):
         raise InvalidValueError(

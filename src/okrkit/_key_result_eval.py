@@ -18,7 +18,7 @@ from okrkit._period import Period
 from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._time import check_tz, day_key, instant_key, local_date
-from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.exceptions import InvalidValueError
 from okrkit.scoring import Grading, Linear, Pace, ScoreContext, ScoringStrategy
 from okrkit.units import conversion
 
@@ -99,18 +99,15 @@ def evaluate_key_result(
     >>> result.reason
     'Acquire 60 new customers: 20 of 60 customers (33 %) at 50 % of 2026-Q1, off track.'
     """
-    if not isinstance(key_result, KeyResult):
-        raise InvalidTypeError(
-            subject="evaluate_key_result",
-            field="key_result",
-            value=key_result,
-            expected="a KeyResult",
-        )
+    _validate.of_type(
+        "evaluate_key_result",
+        "key_result",
+        key_result,
+        KeyResult,
+        "a KeyResult",
+    )
     subject = f"KeyResult {key_result.id!r}"
-    if not isinstance(period, Period):
-        raise InvalidTypeError(
-            subject=subject, field="period", value=period, expected="a Period"
-        )
+    _validate.of_type(subject, "period", period, Period, "a Period")
     _validate.instant(subject, "as_of", as_of)
     check_tz(subject, tz)
     if key_result.kpi is not None:

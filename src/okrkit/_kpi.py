@@ -37,13 +37,13 @@ def _target(value: object) -> Target:
         result = []
         for pair in pairs:
             period, number = pair
-            if not isinstance(period, Period):
-                raise InvalidTypeError(
-                    subject="KPI",
-                    field="target",
-                    value=period,
-                    expected="a Period as the key of a per-period target",
-                )
+            _validate.of_type(
+                "KPI",
+                "target",
+                period,
+                Period,
+                "a Period as the key of a per-period target",
+            )
             result.append((period, _validate.real("KPI", "target", number)))
         result.sort()
         for (a, _), (b, _) in itertools.pairwise(result):
@@ -103,14 +103,22 @@ class KPI:
         for field in ("unit", "numerator_unit", "denominator_unit"):
             canonical = normalize_for(subject, field, getattr(self, field))
             object.__setattr__(self, field, canonical)
-        _instance(subject, "direction", self.direction, Direction, "a Direction")
-        _instance(subject, "thresholds", self.thresholds, Thresholds, "a Thresholds")
-        _instance(
+        _validate.of_type(
+            subject, "direction", self.direction, Direction, "a Direction"
+        )
+        _validate.of_type(
+            subject, "thresholds", self.thresholds, Thresholds, "a Thresholds"
+        )
+        _validate.of_type(
             subject, "aggregation", self.aggregation, Aggregation, "an Aggregation"
         )
         if self.cadence is not None:
-            _instance(subject, "cadence", self.cadence, Cadence, "a Cadence or None")
-        _instance(subject, "grace", self.grace, timedelta, "a datetime.timedelta")
+            _validate.of_type(
+                subject, "cadence", self.cadence, Cadence, "a Cadence or None"
+            )
+        _validate.of_type(
+            subject, "grace", self.grace, timedelta, "a datetime.timedelta"
+        )
         if self.grace < timedelta(0):
             raise InvalidValueError(
                 subject=subject,
@@ -261,11 +269,6 @@ class KPI:
         return None if target is None else self.thresholds.for_target(target)
 
 
-def _instance(subject: str, field: str, value: object, kind: type, text: str) -> None:
-    if not isinstance(value, kind):
-        raise InvalidTypeError(subject=subject, field=field, value=value, expected=text)
-
-
 @attrs.frozen(kw_only=True)
 class KPIResult:
     """A KPI evaluated as of an instant.
@@ -339,10 +342,7 @@ def evaluate_kpi(
     ('AMBER', 'Cost per lead 48 USD is amber: at or above the 40 USD green line; \
 last measured 2026-03-02.')
     """
-    if not isinstance(kpi, KPI):
-        raise InvalidTypeError(
-            subject="evaluate_kpi", field="kpi", value=kpi, expected="a KPI"
-        )
+    _validate.of_type("evaluate_kpi", "kpi", kpi, KPI, "a KPI")
     _validate.instant(f"KPI {kpi.id!r}", "as_of", as_of)
     check_tz("evaluate_kpi", tz)
     if window is not None and not isinstance(window, Period):

@@ -57,19 +57,10 @@ class Objective:
         subject = f"Objective {self.id!r}"
         _validate.text(subject, "title", self.title)
         _validate.text(subject, "owner", self.owner)
-        if not isinstance(self.period, Period):
-            raise InvalidTypeError(
-                subject=subject, field="period", value=self.period, expected="a Period"
-            )
+        _validate.of_type(subject, "period", self.period, Period, "a Period")
         _sequence(subject, "key_results", self.key_results)
         for kr in self.key_results:
-            if not isinstance(kr, KeyResult):
-                raise InvalidTypeError(
-                    subject=subject,
-                    field="key_results",
-                    value=kr,
-                    expected="a KeyResult",
-                )
+            _validate.of_type(subject, "key_results", kr, KeyResult, "a KeyResult")
         ids = [kr.id for kr in self.key_results]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -91,13 +82,7 @@ class Objective:
                 expected="another objective's id",
             )
         _validate.non_negative(subject, "weight", self.weight)
-        if not isinstance(self.committed, bool):
-            raise InvalidTypeError(
-                subject=subject,
-                field="committed",
-                value=self.committed,
-                expected="True or False",
-            )
+        _validate.of_type(subject, "committed", self.committed, bool, "True or False")
         for field in ("health", "related"):
             values = getattr(self, field)
             _sequence(subject, field, values)

@@ -162,13 +162,13 @@ class Series:
         >>> s.aggregate(Aggregation.MEAN, as_of=date(2026, 1, 2))
         1.5
         """
-        if not isinstance(aggregation, Aggregation):
-            raise InvalidTypeError(
-                subject=f"Series {self.id!r}",
-                field="aggregation",
-                value=aggregation,
-                expected="an Aggregation",
-            )
+        _validate.of_type(
+            f"Series {self.id!r}",
+            "aggregation",
+            aggregation,
+            Aggregation,
+            "an Aggregation",
+        )
         return aggregation.apply(self.window(start=start, as_of=as_of))
 
     def latest(self, as_of: date) -> Measurement | None:

@@ -72,6 +72,20 @@ def probability(subject: str, field: str, value: object) -> float | None:
     return result
 
 
+def of_type(
+    subject: str,
+    field: str,
+    value: object,
+    kind: type | tuple[type, ...],
+    expected: str,
+) -> None:
+    """Raise InvalidTypeError unless ``value`` is an instance of ``kind``."""
+    if not isinstance(value, kind):
+        raise InvalidTypeError(
+            subject=subject, field=field, value=value, expected=expected
+        )
+
+
 def text(subject: str, field: str, value: object) -> str:
     """Return ``value`` if it is a string."""
     if not isinstance(value, str):

@@ -201,13 +201,13 @@ class Stepped:
     target_score: float = 1.0
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.bands, Thresholds):
-            raise InvalidTypeError(
-                subject="Stepped",
-                field="bands",
-                value=self.bands,
-                expected="a Thresholds with a score on every band",
-            )
+        _validate.of_type(
+            "Stepped",
+            "bands",
+            self.bands,
+            Thresholds,
+            "a Thresholds with a score on every band",
+        )
         missing = [
             str(i) for i, band in enumerate(self.bands.bands) if band.score is None
         ]

@@ -91,10 +91,7 @@ def _bands(subject: str, bands: object) -> tuple[Band, ...]:
         )
     result = tuple(bands)
     for band in result:
-        if not isinstance(band, Band):
-            raise InvalidTypeError(
-                subject=subject, field="bands", value=band, expected="a Band"
-            )
+        _validate.of_type(subject, "bands", band, Band, "a Band")
     if not result:
         raise InvalidValueError(
             subject=subject, field="bands", value=result, expected="at least one band"
@@ -147,13 +144,13 @@ class Thresholds:
                 value=self.direction,
                 expected="a Direction or None",
             )
-        if not isinstance(self.relative, bool):
-            raise InvalidTypeError(
-                subject="Thresholds",
-                field="relative",
-                value=self.relative,
-                expected="True or False",
-            )
+        _validate.of_type(
+            "Thresholds",
+            "relative",
+            self.relative,
+            bool,
+            "True or False",
+        )
 
     # -- constructors -------------------------------------------------------
 
@@ -383,13 +380,13 @@ expected a positive target for thresholds relative to it (target * k).
         current = self.band(value).status
         if previous is None or current is previous:
             return current
-        if not isinstance(previous, Status):
-            raise InvalidTypeError(
-                subject="Thresholds.status",
-                field="previous",
-                value=previous,
-                expected="a Status or None",
-            )
+        _validate.of_type(
+            "Thresholds.status",
+            "previous",
+            previous,
+            Status,
+            "a Status or None",
+        )
         slack = _validate.non_negative("Thresholds.status", "margin", margin)
         number_ = float(value)
         for band in self.bands:
