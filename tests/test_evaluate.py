@@ -267,6 +267,31 @@ class TestLinkage:
         assert card["web"].health == ("visits",)
         assert "Website visits" in render(card)
 
+    def test_previous_statuses_give_kpis_hysteresis(self):
+        """evaluate passes each KPI's previous status on for its hysteresis."""
+        kpi = KPI(
+            "nps",
+            "NPS",
+            direction=Direction.HIGHER_IS_BETTER,
+            hysteresis=3,
+            thresholds=Thresholds.higher_is_better(red_below=0, green_from=30),
+        )
+        objectives = [obj("o", kr("k1"), kr("k2"), health=("nps",))]
+        data = {"nps": [m(date(2026, 2, 1), 28)]}
+        plain = evaluate(objectives, kpis=[kpi], measurements=data, as_of=MID)
+        held = evaluate(
+            objectives,
+            kpis=[kpi],
+            measurements=data,
+            as_of=MID,
+            previous={"nps": Status.GREEN},
+        )
+        assert (plain["nps"].status, held["nps"].status) == (Status.AMBER, Status.GREEN)
+        with pytest.raises(UnknownIdError, match="field 'previous' got 'nope'"):
+            evaluate(objectives, kpis=[kpi], as_of=MID, previous={"nope": Status.GREEN})
+        with pytest.raises(InvalidTypeError, match="field 'previous'"):
+            evaluate(objectives, kpis=[kpi], as_of=MID, previous={"nps": "GREEN"})
+
 
 class TestInputs:
     def test_unknown_measurement_id(self):

@@ -29,6 +29,7 @@ from okrkit.scoring import Grading, Linear, Pace, RollUp, ScoringStrategy
 from okrkit.units import conversion
 
 _NO_MEASUREMENTS: Mapping[str, Iterable[Measurement]] = MappingProxyType({})
+_NO_STATUSES: Mapping[str, Status] = MappingProxyType({})
 
 
 def evaluate(
@@ -41,6 +42,7 @@ def evaluate(
     rollup: RollUp | None = None,
     pace: Pace | None = None,
     tz: tzinfo = UTC,
+    previous: Mapping[str, Status] = _NO_STATUSES,
 ) -> Scorecard:
     """Evaluate objectives, key results and KPIs as of ``as_of``.
 
@@ -49,6 +51,9 @@ def evaluate(
     ``as_of`` count.  ``scoring`` defaults to ``Linear()``, ``rollup`` to
     ``RollUp()`` (weighted mean of key results and child objectives, a started
     key result without check-ins counting as 0), ``pace`` to ``Pace()``.
+
+    ``previous`` maps KPI ids to the status last reported for them, for the
+    KPIs' hysteresis (okrkit stores nothing between evaluations).
 
     Duplicate ids, unknown ids and cycles raise; advice comes back as the
     scorecard's ``findings``.
@@ -89,7 +94,22 @@ def evaluate(
         Mapping,
         "a mapping from id to measurements",
     )
-    return _Evaluation(cascade, measurements, as_of, scoring, rollup, pace, tz).run()
+    _validate.of_type(
+        "evaluate", "previous", previous, Mapping, "a mapping from KPI id to Status"
+    )
+    known_kpis = {kpi.id for kpi in cascade.kpis}
+    for kpi_id, status in previous.items():
+        if kpi_id not in known_kpis:
+            raise UnknownIdError(
+                subject="evaluate",
+                field="previous",
+                value=kpi_id,
+                expected="the id of a known KPI",
+            )
+        _validate.of_type("evaluate", "previous", status, Status, "a Status")
+    return _Evaluation(
+        cascade, measurements, as_of, scoring, rollup, pace, tz, previous
+    ).run()
 
 
 @attrs.define
@@ -103,6 +123,7 @@ class _Evaluation:
     rollup: RollUp
     pace: Pace
     tz: tzinfo
+    previous: Mapping[str, Status]
     series: dict[tuple[str, str | None], Series] = attrs.Factory(dict)
     elapsed: dict[Period, float] = attrs.Factory(dict)
     kr_results: dict[str, KeyResultResult] = attrs.Factory(dict)
@@ -211,7 +232,7 @@ class _Evaluation:
                 self._kpi_series(kpi),
                 as_of=self.as_of,
                 window=windows.get(kpi.id),
-                previous=None,
+                previous=self.previous.get(kpi.id),
                 tz=self.tz,
             )
             for kpi in kpis.values()
