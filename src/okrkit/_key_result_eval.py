@@ -221,7 +221,7 @@ def key_result_result(
 
     latest = _latest(source, at)
     projection = None
-    if not override and value is not None and source.series[0] is not None:
+    if not override and value is not None:
         projection = _forecast(
             resolved, source, period, start_key, end_key, inclusive, aggregation, to_kr
         )
