@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from datetime import date, tzinfo
+from operator import mul
 
 import attrs
 
@@ -99,17 +100,15 @@ def forecast(
     count = len(ys)
     if count < 2:
         return None
-    # Plain sums: a few dozen points per key result, run for every one of them.
+    # C-level sums of products: this runs for every key result of an
+    # evaluation.  Centred times keep the products small and exact enough.
     mean_t = sum(times) / count
     mean_y = sum(ys) / count
-    spread = covariance = 0.0
-    for t, y in zip(times, ys, strict=True):
-        dt = t - mean_t
-        spread += dt * dt
-        covariance += dt * (y - mean_y)
+    offsets = [t - mean_t for t in times]
+    spread = sum(map(mul, offsets, offsets))
     if spread == 0:
         return None
-    slope = covariance / spread
+    slope = sum(map(mul, offsets, ys)) / spread
     projected = mean_y + slope * (day_key(period.end) - mean_t)
     if not math.isfinite(projected):
         return None
