@@ -340,6 +340,37 @@ class TestInputs:
         )
         assert str(card) == render(card)
 
+    def test_generators_are_read_once(self):
+        """One-shot iterables work, even for a stream read in two units."""
+        orders = KPI(
+            "orders",
+            "Orders",
+            direction=Direction.HIGHER_IS_BETTER,
+            unit="kUSD",
+            thresholds=Thresholds.higher_is_better(red_below=0, green_from=1),
+        )
+        aov = KPI.ratio(
+            "aov",
+            "Average order value",
+            numerator="orders",
+            denominator="count",
+            numerator_unit="USD",
+            unit="USD",
+            direction=Direction.HIGHER_IS_BETTER,
+            thresholds=Thresholds.higher_is_better(red_below=0, green_from=1),
+        )
+        data = {
+            "orders": (m(date(2026, 2, 1), v, unit="USD") for v in (3000,)),
+            "count": iter([m(date(2026, 2, 1), 3)]),
+        }
+        card = evaluate(
+            [obj("o", kr("k1"), kr("k2"))],
+            kpis=[orders, aov],
+            measurements=data,
+            as_of=MID,
+        )
+        assert (card["orders"].value, card["aov"].value) == (3.0, 1000.0)
+
     def test_findings_are_on_the_scorecard(self):
         """Advice comes back on the scorecard, never raised."""
         card = evaluate([obj("o", kr("k"))], measurements={"k": []}, as_of=MID)

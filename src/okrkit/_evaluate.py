@@ -107,8 +107,14 @@ def evaluate(
                 expected="the id of a known KPI",
             )
         _validate.of_type("evaluate", "previous", status, Status, "a Status")
+    # One-shot iterables (generators) are read once here, since an id may be
+    # indexed in more than one unit.
+    stable = {
+        id_: items if isinstance(items, (list, tuple, Series)) else list(items)
+        for id_, items in measurements.items()
+    }
     return _Evaluation(
-        cascade, measurements, as_of, scoring, rollup, pace, tz, previous
+        cascade, stable, as_of, scoring, rollup, pace, tz, previous
     ).run()
 
 
