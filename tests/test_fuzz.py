@@ -39,7 +39,15 @@ from okrkit import (
 from okrkit._serialize import TYPES as SERIALIZABLE
 from okrkit.exceptions import OkrkitError
 from okrkit.scoring import Linear, Pace, RollUp, Stepped
-from okrkit.testing import key_results, kpis, measurements, objectives, periods
+from okrkit.testing import (
+    cadences,
+    key_results,
+    kpis,
+    measurements,
+    objectives,
+    periods,
+    thresholds,
+)
 
 junk = st.deferred(
     lambda: st.one_of(
@@ -288,20 +296,8 @@ CASES = {
     "to_dict": (to_dict, [st.one_of(periods(), kpis(), objectives())], {}),
 }
 
-# Every type from_dict accepts (results and the scorecard included), and the
-# definitions, which the strategies below can generate.
+# Every type from_dict accepts, results and the scorecard included.
 TYPES = list(SERIALIZABLE)
-DEFINITIONS = [
-    Period,
-    Cadence,
-    Measurement,
-    Band,
-    Thresholds,
-    KPI,
-    Milestone,
-    KeyResult,
-    Objective,
-]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -382,25 +378,26 @@ def test_from_dict_only_raises_okrkit_errors(kind, data):
         from_dict(kind, data)
 
 
-@pytest.mark.parametrize("kind", DEFINITIONS, ids=lambda t: t.__name__)
+# The definitions, each with a strategy that generates valid values of it.
+DEFINITIONS = {
+    Period: periods(),
+    Cadence: cadences(),
+    Measurement: measurements(),
+    Thresholds: thresholds(),
+    KPI: kpis(),
+    KeyResult: key_results(),
+    Objective: objectives(),
+    Band: st.just(Band(lo=-1e300, hi=1, status=Status.RED)),
+    Milestone: st.builds(Milestone, st.text(min_size=1)),
+}
+
+
+@pytest.mark.parametrize("kind", list(DEFINITIONS), ids=lambda t: t.__name__)
 @given(data=st.data())
 @settings(max_examples=30)
 def test_from_dict_on_mutated_valid_data(kind, data):
     """Valid data with one field replaced by junk still fails cleanly."""
-    from okrkit.testing import cadences, thresholds
-
-    strategies = {
-        Period: periods(),
-        Cadence: cadences(),
-        Measurement: measurements(),
-        Thresholds: thresholds(),
-        KPI: kpis(),
-        KeyResult: key_results(),
-        Objective: objectives(),
-        Band: st.just(Band(lo=-1e300, hi=1, status=Status.RED)),
-        Milestone: st.builds(Milestone, st.text(min_size=1)),
-    }
-    document = to_dict(data.draw(strategies[kind]))
+    document = to_dict(data.draw(DEFINITIONS[kind]))
     field = data.draw(st.sampled_from(sorted(document)))
     document[field] = data.draw(json_like)
     with contextlib.suppress(OkrkitError):
