@@ -19,7 +19,12 @@ from okrkit import (
     evaluate,
     render,
 )
-from okrkit.exceptions import AlignmentError, InvalidTypeError, UnknownIdError
+from okrkit.exceptions import (
+    AlignmentError,
+    IncompatibleUnitsError,
+    InvalidTypeError,
+    UnknownIdError,
+)
 from okrkit.scoring import GoogleGrading, RollUp, minimum
 
 Q1 = Period.quarter(2026, 1)
@@ -458,3 +463,21 @@ def test_scorecards_are_frozen():
         card.as_of = date(2020, 1, 1)  # type: ignore[misc]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         card["o"].score = 1.0  # type: ignore[misc]
+
+
+def test_check_ins_after_as_of_are_still_checked():
+    """Leaving later check-ins out of the numbers does not hide bad data."""
+    objective = obj("o", kr("k", unit="USD"))
+    later = MID + timedelta(days=3)
+    with pytest.raises(IncompatibleUnitsError, match="'k'.*'EUR'"):
+        evaluate(
+            [objective],
+            measurements={
+                "k": [m(date(2026, 2, 1), 5, unit="USD"), m(later, 1, unit="EUR")]
+            },
+            as_of=MID,
+        )
+    with pytest.raises(InvalidTypeError, match="'k'.*a Measurement"):
+        evaluate(
+            [objective], measurements={"k": [m(date(2026, 2, 1), 5), 7]}, as_of=MID
+        )

@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrkit import Aggregation, Measurement, Series, units
+from okrkit._series import build_series
+from okrkit._time import day_key, instant_key
 from okrkit.exceptions import (
     IncompatibleUnitsError,
     InvalidTypeError,
@@ -275,3 +277,50 @@ def test_large_series_is_sorted_and_indexed():
     s = Series.build("x", items)
     assert list(s.times) == sorted(s.times)
     assert s.aggregate(Aggregation.SUM, as_of=day(400)) == 10_000.0
+
+
+# -- the cut-off builder evaluate() uses ---------------------------------------
+
+instants = st.one_of(
+    st.dates(date(2026, 1, 1), date(2026, 3, 31)),
+    st.datetimes(datetime(2026, 1, 1), datetime(2026, 3, 31)),
+    st.datetimes(datetime(2026, 1, 1), datetime(2026, 3, 31), timezones=st.just(UTC)),
+)
+
+
+@given(
+    st.lists(measurements(at=instants, values=values), max_size=30),
+    st.dates(date(2026, 1, 1), date(2026, 3, 31))
+    | st.datetimes(datetime(2026, 1, 1), datetime(2026, 3, 31)),
+)
+def test_cut_off_build_equals_building_what_counts(items, as_of):
+    """Leaving out check-ins after the key equals building only the others."""
+    plus_five = timezone(timedelta(hours=5))
+    until = instant_key(as_of, plus_five)
+    counted = [m for m in items if instant_key(m.at, plus_five) <= until]
+    assert build_series(
+        Series, "x", items, unit=None, tz=plus_five, until=until
+    ) == Series.build("x", counted, tz=plus_five)
+
+
+def test_cut_off_keeps_the_day_of_as_of():
+    """A date check-in on the as-of day counts; the next day's does not."""
+    items = [Measurement(day(1), 1), Measurement(day(2), 2), Measurement(day(3), 3)]
+    s = build_series(
+        Series, "x", items, unit=None, tz=UTC, until=instant_key(day(2), UTC)
+    )
+    assert s.values == (1.0, 2.0)
+
+
+def test_cut_off_still_checks_the_units_it_leaves_out():
+    """A later check-in in an incompatible unit is an error, not dropped."""
+    items = [Measurement(day(1), 1, unit="USD"), Measurement(day(9), 2, unit="EUR")]
+    with pytest.raises(IncompatibleUnitsError, match="'EUR'.*2026-01-10"):
+        build_series(Series, "x", items, unit="USD", tz=UTC, until=day_key(day(2)))
+
+
+def test_cut_off_still_checks_the_types_it_leaves_out():
+    """Anything but a Measurement is rejected wherever it stands."""
+    items = [Measurement(day(1), 1), "2026-01-09: 2"]
+    with pytest.raises(InvalidTypeError, match="a Measurement"):
+        build_series(Series, "x", items, unit=None, tz=UTC, until=day_key(day(2)))

@@ -20,7 +20,7 @@ from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
 from okrkit._scorecard import ObjectiveResult, Scorecard
-from okrkit._series import Series
+from okrkit._series import Series, build_series
 from okrkit._status import Status
 from okrkit._time import check_tz, day_key, instant_key
 from okrkit.alignment import Cascade
@@ -135,6 +135,10 @@ class _Evaluation:
     kr_results: dict[str, KeyResultResult] = attrs.Factory(dict)
     objective_results: dict[str, ObjectiveResult] = attrs.Factory(dict)
     grading: Grading | None = None
+    at: float = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.at = instant_key(self.as_of, self.tz)  # the as-of instant as a key
 
     def run(self) -> Scorecard:
         self.grading = self.scoring if isinstance(self.scoring, Grading) else None
@@ -200,14 +204,18 @@ class _Evaluation:
         found = self.series.get(key)
         if found is None:
             source = self.measurements.get(id_, ())
-            if isinstance(source, Series):
-                found = (
-                    source
-                    if source.unit == unit
-                    else Series.build(id_, source.measurements, unit=unit, tz=self.tz)
-                )
+            if isinstance(source, Series) and source.unit == unit:
+                found = source
             else:
-                found = Series.build(id_, source, unit=unit, tz=self.tz)
+                # Check-ins after as_of never count: leave them out up front.
+                found = build_series(
+                    Series,
+                    id_,
+                    source.measurements if isinstance(source, Series) else source,
+                    unit=unit,
+                    tz=self.tz,
+                    until=self.at,
+                )
             self.series[key] = found
         return found
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, tzinfo
+from operator import attrgetter
 
 import attrs
 
@@ -67,54 +69,7 @@ class Series:
 'EUR'; expected a unit convertible to the series' unit 'USD' (measurement at \
 2026-01-05).
         """
-        # Validation takes the shortest path: evaluations build many series.
-        if type(id) is not str or not id.strip():
-            _validate.identifier("Series", "id", id)
-        subject = f"Series {id!r}"
-        check_tz(subject, tz)
-        target = None if unit is None else normalize_unit(unit)
-        items = (
-            measurements
-            if type(measurements) is list
-            else _as_list(subject, measurements)
-        )
-        # The hot path of every evaluation: one plain loop (series are short, so
-        # fixed costs weigh more than per-item ones), one conversion lookup per
-        # distinct unit, one sort of (time, value, index) rows.
-        rows: list[tuple[float, float, int]] = []
-        append = rows.append
-        conversions: dict[str, Conversion] = {}
-        for index, item in enumerate(items):
-            if type(item) is not Measurement and not isinstance(item, Measurement):
-                _reject(subject, item)
-            at = item.at
-            value = item.value
-            if item.unit is not None:
-                step = conversions.get(item.unit)
-                if step is None:
-                    step = conversions[item.unit] = _conversion(subject, item, target)
-                value = value * step.scale + step.offset
-            key = (
-                at.toordinal() * SECONDS_PER_DAY
-                if type(at) is date
-                else instant_key(at, tz)
-            )
-            append((key, value, index))
-        rows.sort()
-        times = tuple([row[0] for row in rows])
-        sorted_values = tuple([row[1] for row in rows])
-        if len(set(map(complex, times, sorted_values))) != len(rows):
-            # Rare: equal time and value; the other fields decide, not the
-            # input order.
-            rows.sort(key=lambda row: (row[0], row[1], *_tie_break(items[row[2]])))
-        return cls(
-            id=id,
-            unit=target,
-            tz=tz,
-            times=times,
-            values=sorted_values,
-            measurements=tuple([items[row[2]] for row in rows]),
-        )
+        return build_series(cls, id, measurements, unit=unit, tz=tz)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -183,6 +138,96 @@ class Series:
         return self.measurements[index - 1] if index else None
 
 
+def build_series(
+    cls: type[Series],
+    id: str,
+    measurements: Iterable[Measurement],
+    *,
+    unit: UnitLike,
+    tz: tzinfo,
+    until: float = math.inf,
+) -> Series:
+    """Build a series, leaving out check-ins later than the key ``until``.
+
+    evaluate() passes its as-of key: check-ins after it never count, so they
+    are not sorted or stored, only checked (type and unit), as every check-in is.
+    """
+    # Validation takes the shortest path: evaluations build many series.
+    if type(id) is not str or not id.strip():
+        _validate.identifier("Series", "id", id)
+    subject = f"Series {id!r}"
+    check_tz(subject, tz)
+    target = None if unit is None else normalize_unit(unit)
+    items = (
+        measurements if type(measurements) is list else _as_list(subject, measurements)
+    )
+    # A plain date counts while it is not after this day (00:00 <= until).
+    last_day = (
+        date.max
+        if until >= _MAX_KEY
+        else date.fromordinal(max(1, int(until // SECONDS_PER_DAY)))
+    )
+    # The hot path of every evaluation: one plain loop (series are short, so
+    # fixed costs weigh more than per-item ones), one conversion lookup per
+    # distinct unit, one sort of (time, value, index) rows.
+    rows: list[tuple[float, float, int]] = []
+    append = rows.append
+    conversions: dict[str, Conversion] = {}
+    left_out = False
+    for index, item in enumerate(items):
+        if type(item) is not Measurement and not isinstance(item, Measurement):
+            _reject(subject, item)
+        at = item.at
+        if type(at) is date:
+            if at > last_day:
+                left_out = True
+                continue
+            key = at.toordinal() * SECONDS_PER_DAY
+        else:
+            key = instant_key(at, tz)
+            if key > until:
+                left_out = True
+                continue
+        value = item.value
+        if item.unit is not None:
+            step = conversions.get(item.unit)
+            if step is None:
+                step = conversions[item.unit] = _conversion(subject, item, target)
+            value = value * step.scale + step.offset
+        append((key, value, index))
+    if left_out:
+        _check_units(subject, items, target, conversions)
+    if not rows:
+        return cls(id=id, unit=target, tz=tz, times=(), values=(), measurements=())
+    rows.sort()
+    times, values, order = zip(*rows, strict=True)  # transpose the rows
+    if len(set(map(complex, times, values))) != len(rows):
+        # Rare: equal time and value; the other fields decide, not the
+        # input order.
+        rows.sort(key=lambda row: (row[0], row[1], *_tie_break(items[row[2]])))
+        order = tuple([row[2] for row in rows])
+    return cls(
+        id=id,
+        unit=target,
+        tz=tz,
+        times=times,
+        values=values,
+        measurements=tuple(map(items.__getitem__, order)),
+    )
+
+
+def _check_units(
+    subject: str,
+    items: list[Measurement],
+    target: str | None,
+    conversions: dict[str, Conversion],
+) -> None:
+    """Check the units of the check-ins a series left out (C-level scan)."""
+    for unit in set(map(_UNIT, items)) - conversions.keys() - {None}:
+        item = next(item for item in items if item.unit == unit)
+        conversions[unit] = _conversion(subject, item, target)
+
+
 def _as_list(subject: str, measurements: object) -> list[Measurement]:
     if isinstance(measurements, (str, bytes, Mapping)) or not isinstance(
         measurements, Iterable
@@ -227,3 +272,7 @@ def _conversion(subject: str, item: Measurement, target: str | None) -> Conversi
             value=item.unit,
             expected=f"{exc.expected} (measurement at {item.at.isoformat()})",
         ) from exc
+
+
+_UNIT = attrgetter("unit")
+_MAX_KEY = date.max.toordinal() * SECONDS_PER_DAY
