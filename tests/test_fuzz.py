@@ -41,6 +41,7 @@ from okrkit.exceptions import OkrkitError
 from okrkit.scoring import Linear, Pace, RollUp, Stepped
 from okrkit.testing import (
     cadences,
+    ids,
     key_results,
     kpis,
     measurements,
@@ -211,7 +212,7 @@ CASES = {
         [
             st.text(),
             st.text(),
-            st.lists(st.builds(Milestone, st.text(min_size=1)), max_size=3),
+            st.lists(st.builds(Milestone, ids()), max_size=3),
         ],
         {},
     ),
@@ -388,7 +389,7 @@ DEFINITIONS = {
     KeyResult: key_results(),
     Objective: objectives(),
     Band: st.just(Band(lo=-1e300, hi=1, status=Status.RED)),
-    Milestone: st.builds(Milestone, st.text(min_size=1)),
+    Milestone: st.builds(Milestone, ids()),
 }
 
 
