@@ -27,6 +27,11 @@ class Aggregation(enum.Enum):
     MAX = "max"
     COUNT = "count"
 
+    # Members are singletons compared by identity, so an identity hash is
+    # exact, and it runs in C: Enum's own __hash__ is Python code, and these
+    # members are dictionary keys for every key result of an evaluation.
+    __hash__ = object.__hash__
+
     def apply(self, values: Sequence[float]) -> float | None:
         """Aggregate ``values`` (in time order).
 

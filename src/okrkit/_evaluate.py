@@ -14,7 +14,12 @@ from okrkit import _validate
 from okrkit._aggregation import Aggregation
 from okrkit._format import percent
 from okrkit._key_result import KeyResult
-from okrkit._key_result_eval import KeyResultResult, Source, key_result_result
+from okrkit._key_result_eval import (
+    Frame,
+    KeyResultResult,
+    Source,
+    key_result_result,
+)
 from okrkit._kpi import KPI, KPIResult, MeasurementSource, kpi_result
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
@@ -131,7 +136,7 @@ class _Evaluation:
     tz: tzinfo
     previous: Mapping[str, Status]
     series: dict[tuple[str, str | None], Series] = attrs.Factory(dict)
-    elapsed: dict[Period, float] = attrs.Factory(dict)
+    frames: dict[Period, Frame] = attrs.Factory(dict)
     kr_results: dict[str, KeyResultResult] = attrs.Factory(dict)
     objective_results: dict[str, ObjectiveResult] = attrs.Factory(dict)
     grading: Grading | None = None
@@ -300,13 +305,13 @@ class _Evaluation:
             value_override=value,
             override=override,
             grading=self.grading,
-            elapsed=self._elapsed(objective.period),
+            frame=self._frame(objective.period),
         )
 
-    def _elapsed(self, period: Period) -> float:
-        found = self.elapsed.get(period)
+    def _frame(self, period: Period) -> Frame:
+        found = self.frames.get(period)
         if found is None:
-            found = self.elapsed[period] = period.elapsed(self.as_of, tz=self.tz)
+            found = self.frames[period] = Frame.of(period, self.as_of, self.tz)
         return found
 
     def _contributed_value(
@@ -380,7 +385,7 @@ class _Evaluation:
         score = self.rollup.combine(pairs) if pairs else None
         if score is not None:
             score = _validate.real(f"Objective {objective.id!r}", "score", score)
-        expected = self._elapsed(objective.period)
+        expected = self._frame(objective.period).elapsed
         target_score = getattr(self.scoring, "target_score", 1.0)
         status = self.pace.status(score, expected, target_score=target_score)
         grade = None

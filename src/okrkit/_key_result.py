@@ -34,6 +34,11 @@ class Kind(enum.Enum):
     RELATIVE = "relative"
     RATE = "rate"
 
+    # Members are singletons compared by identity, so an identity hash is
+    # exact, and it runs in C: Enum's own __hash__ is Python code, and these
+    # members are dictionary keys for every key result of an evaluation.
+    __hash__ = object.__hash__
+
 
 @attrs.frozen
 class Milestone:
@@ -351,9 +356,16 @@ class KeyResult:
         ...     700_000)
         0.25
         """
-        subject = f"KeyResult {self.id!r}"
-        number = _validate.real(subject, "value", value)
-        return _PROGRESS[self.kind](self, number, subject)
+        # Hot path (three calls per key result per evaluation): a finite float
+        # on a linear scale needs no lookup; the subject is built for errors.
+        if type(value) is float and math.isfinite(value):
+            start, target = self.start, self.target
+            if self.kind in _LINEAR_KINDS and start is not None and target is not None:
+                return (value - start) / (target - start)
+            number = value
+        else:
+            number = _validate.real(f"KeyResult {self.id!r}", "value", value)
+        return _PROGRESS[self.kind](self, number, f"KeyResult {self.id!r}")
 
     def value_for(self, progress: float) -> float | None:
         """Return the value that gives ``progress`` on a linear scale, if any.
@@ -430,6 +442,7 @@ def _done_progress(kr: KeyResult, value: float, subject: str) -> float:
     return value
 
 
+_LINEAR_KINDS = frozenset((Kind.LINEAR, Kind.RELATIVE, Kind.RATE))
 _PROGRESS = {
     Kind.LINEAR: _linear_progress,
     Kind.RELATIVE: _linear_progress,

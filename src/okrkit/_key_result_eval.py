@@ -71,6 +71,47 @@ class Source:
     kpi: KPI | None = None
 
 
+@attrs.frozen
+class Frame:
+    """What one period looks like at the as-of instant, worked out once.
+
+    evaluate() makes one per period, not one per key result: the time keys of
+    the window, the elapsed share, and the score contexts that go with it.
+    """
+
+    at: float  # the as-of instant
+    start: float  # the period's first instant
+    end: float  # where the window stops: as_of, or the period's end
+    inclusive: bool  # whether ``end`` itself is in the window
+    elapsed: float  # the period's elapsed share: the linear expected progress
+    when: str  # "at 50 % of 2026-Q1", for reasons
+    contexts: tuple[ScoreContext, ScoreContext]  # aspirational, committed
+
+    @classmethod
+    def of(cls, period: Period, as_of: date, tz: tzinfo) -> Frame:
+        at = instant_key(as_of, tz)
+        end_key, inclusive = at, True
+        if at >= day_key(period.end):
+            end_key, inclusive = day_key(period.end), False
+        elapsed = period.elapsed(as_of, tz=tz)
+        return cls(
+            at=at,
+            start=day_key(period.start),
+            end=end_key,
+            inclusive=inclusive,
+            elapsed=elapsed,
+            when=_when(elapsed, period),
+            contexts=(
+                ScoreContext(committed=False, expected=elapsed),
+                ScoreContext(committed=True, expected=elapsed),
+            ),
+        )
+
+
+def _when(expected: float, period: Period) -> str:
+    return f"at {percent(expected)} of {period}"
+
+
 def evaluate_key_result(
     key_result: KeyResult,
     measurements: Mapping[str, MeasurementSource] | Iterable[Measurement],
@@ -162,18 +203,21 @@ def key_result_result(
     value_override: float | None = None,
     override: bool = False,
     grading: Grading | None = None,
-    elapsed: float | None = None,
+    frame: Frame | None = None,
 ) -> KeyResultResult:
     """Evaluate a key result from prepared series (the engine of evaluate).
 
-    ``grading`` is ``scoring`` when it grades, and ``elapsed`` the period's
-    elapsed share; evaluate() works both out once, not once per key result.
+    ``grading`` is ``scoring`` when it grades, and ``frame`` the period seen
+    from ``as_of``; evaluate() works both out once, not once per key result.
     """
-    at = instant_key(as_of, tz)
-    start_key = day_key(period.start)
-    end_key, inclusive = at, True
-    if at >= day_key(period.end):
-        end_key, inclusive = day_key(period.end), False
+    if frame is None:
+        frame = Frame.of(period, as_of, tz)
+    at, start_key, end_key, inclusive = (
+        frame.at,
+        frame.start,
+        frame.end,
+        frame.inclusive,
+    )
     started = at >= start_key
     aggregation = kr.aggregation or (
         source.kpi.aggregation if source.kpi is not None else Aggregation.LAST
@@ -203,16 +247,16 @@ def key_result_result(
         raw = _window_value(source, start_key, end_key, inclusive, aggregation)
         value = None if raw is None else to_kr(raw)
 
-    if elapsed is not None and not kr.phases:
-        expected = elapsed
-    else:
+    if kr.phases:
         expected = expected_progress(resolved, period, as_of, tz)
+        context = ScoreContext(committed=committed, expected=expected)
+        when = _when(expected, period)
+    else:
+        expected, context, when = frame.elapsed, frame.contexts[committed], frame.when
     progress = score = grade = None
     if value is not None:
         progress = resolved.progress(value)
-        score = scoring.score(
-            resolved, value, ScoreContext(committed=committed, expected=expected)
-        )
+        score = scoring.score(resolved, value, context)
         _validate.real(f"KeyResult {kr.id!r}", "score", score)
         if grading is not None:
             grade = grading.grade(score, committed=committed)
@@ -251,7 +295,7 @@ def key_result_result(
             label,
             value,
             progress,
-            expected,
+            when,
             status,
             period,
             unit,
@@ -370,7 +414,7 @@ def _reason(
     label: str,
     value: float | None,
     progress: float | None,
-    expected: float,
+    when: str,
     status: Status,
     period: Period,
     unit: str | None,
@@ -378,7 +422,6 @@ def _reason(
     missing_baseline: bool,
     source: Source,
 ) -> str:
-    when = f"at {percent(expected)} of {period}"
     if not started:
         return f"{kr.title}: {period} has not started."
     if missing_baseline:

@@ -24,6 +24,11 @@ class Status(enum.Enum):
     NO_DATA = "no data"
     STALE = "stale"
 
+    # Members are singletons compared by identity, so an identity hash is
+    # exact, and it runs in C: Enum's own __hash__ is Python code, and these
+    # members are dictionary keys for every key result of an evaluation.
+    __hash__ = object.__hash__
+
     @property
     def symbol(self) -> str:
         """A one-character marker for text tables."""
