@@ -169,11 +169,10 @@ class _Evaluation:
                     drivers.get(kr.id, ()),
                 )
             self.objective_results[objective_id] = self._objective(objective)
-        at = instant_key(self.as_of, self.tz)
         measured = {
             id_
             for (id_, _), series in self.series.items()
-            if series.bounds(None, at)[1]
+            if series.times and series.times[0] <= self.at
         }
         ordered = self.cascade.order
         return Scorecard(
@@ -274,7 +273,7 @@ class _Evaluation:
             )
         own = self._series(kr.id, kr.unit)
         source = Source(series=(own,))
-        has_own = bool(own.bounds(None, instant_key(self.as_of, self.tz))[1])
+        has_own = bool(own.times) and own.times[0] <= self.at
         contributors = tuple(contributors)
         drivers = tuple(drivers)
         if not has_own and contributors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, tzinfo
 
@@ -236,6 +237,8 @@ def key_result_result(
         else:
             resolved = kr.resolve(to_kr(baseline))
 
+    # The period's check-ins up to as_of in the (first) series, found once.
+    span = source.series[0].bounds(start_key, end_key, inclusive=inclusive)
     sub_values: tuple[float | None, ...] = ()
     if override:
         value = value_override
@@ -244,7 +247,7 @@ def key_result_result(
     elif kr.kind is Kind.RATE:
         value, sub_values = _rate_value(kr, source, period, at, aggregation, to_kr)
     else:
-        raw = _window_value(source, start_key, end_key, inclusive, aggregation)
+        raw = _window_value(source, start_key, end_key, inclusive, aggregation, span)
         value = None if raw is None else to_kr(raw)
 
     if kr.phases:
@@ -266,9 +269,7 @@ def key_result_result(
     latest = _latest(source, at)
     projection = None
     if not override and value is not None:
-        projection = _forecast(
-            resolved, source, period, start_key, end_key, inclusive, aggregation, to_kr
-        )
+        projection = _forecast(resolved, source, period, span, aggregation, to_kr)
     return KeyResultResult(
         id=kr.id,
         title=kr.title,
@@ -323,13 +324,15 @@ def _window_value(
     end: float,
     inclusive: bool,
     aggregation: Aggregation,
+    span: tuple[int, int] | None = None,
 ) -> float | None:
+    """Aggregate the window; ``span`` is its index range, if already known."""
     if source.kpi is not None:
         return aggregate_kpi(
             source.kpi, source.series, start, end, inclusive, aggregation
         )[0]
     series = source.series[0]
-    lo, hi = series.bounds(start, end, inclusive=inclusive)
+    lo, hi = span or series.bounds(start, end, inclusive=inclusive)
     return aggregation.apply(series.values[lo:hi])
 
 
@@ -383,7 +386,7 @@ def _latest(source: Source, at: float) -> Measurement | None:
     """The latest check-in at or before ``at`` across the source's series."""
     best, best_time = None, 0.0
     for series in source.series:
-        _, hi = series.bounds(None, at)
+        hi = bisect_right(series.times, at)
         if hi and (best is None or series.times[hi - 1] > best_time):
             best, best_time = series.measurements[hi - 1], series.times[hi - 1]
     return best
@@ -393,16 +396,14 @@ def _forecast(
     kr: KeyResult,
     source: Source,
     period: Period,
-    start: float,
-    end: float,
-    inclusive: bool,
+    span: tuple[int, int],
     aggregation: Aggregation,
     to_kr: Callable[[float], float],
 ) -> Forecast | None:
     if (source.kpi is not None and source.kpi.is_ratio) or kr.kind is Kind.RATE:
         return None
     series = source.series[0]
-    lo, hi = series.bounds(start, end, inclusive=inclusive)
+    lo, hi = span
     values = series.values[lo:hi]
     if to_kr is not _identity:
         values = tuple(map(to_kr, values))
