@@ -137,6 +137,7 @@ class _Evaluation:
     previous: Mapping[str, Status]
     series: dict[tuple[str, str | None], Series] = attrs.Factory(dict)
     frames: dict[Period, Frame] = attrs.Factory(dict)
+    measured: set[str] = attrs.Factory(set)  # key results with check-ins
     kr_results: dict[str, KeyResultResult] = attrs.Factory(dict)
     objective_results: dict[str, ObjectiveResult] = attrs.Factory(dict)
     grading: Grading | None = None
@@ -169,7 +170,7 @@ class _Evaluation:
                     drivers.get(kr.id, ()),
                 )
             self.objective_results[objective_id] = self._objective(objective)
-        measured = {
+        measured = self.measured | {
             id_
             for (id_, _), series in self.series.items()
             if series.times and series.times[0] <= self.at
@@ -204,24 +205,26 @@ class _Evaluation:
                 )
 
     def _series(self, id_: str, unit: str | None) -> Series:
+        """The series of a KPI's id, built once: several key results may read it."""
         key = (id_, unit)
         found = self.series.get(key)
         if found is None:
-            source = self.measurements.get(id_, ())
-            if isinstance(source, Series) and source.unit == unit:
-                found = source
-            else:
-                # Check-ins after as_of never count: leave them out up front.
-                found = build_series(
-                    Series,
-                    id_,
-                    source.measurements if isinstance(source, Series) else source,
-                    unit=unit,
-                    tz=self.tz,
-                    until=self.at,
-                )
-            self.series[key] = found
+            found = self.series[key] = self._build_series(id_, unit)
         return found
+
+    def _build_series(self, id_: str, unit: str | None) -> Series:
+        source = self.measurements.get(id_, ())
+        if isinstance(source, Series) and source.unit == unit:
+            return source
+        # Check-ins after as_of never count: leave them out up front.
+        return build_series(
+            Series,
+            id_,
+            source.measurements if isinstance(source, Series) else source,
+            unit=unit,
+            tz=self.tz,
+            until=self.at,
+        )
 
     def _kpi_series(self, kpi: KPI) -> tuple[Series, ...]:
         if kpi.is_ratio:
@@ -271,9 +274,15 @@ class _Evaluation:
             return self._run(
                 kr, Source(series=self._kpi_series(kpi), kpi=kpi), objective
             )
-        own = self._series(kr.id, kr.unit)
+        # A key result's own series is read once, so it is not kept: freed
+        # right away, it costs the garbage collector nothing.
+        own = self.series.get((kr.id, kr.unit))
+        if own is None:
+            own = self._build_series(kr.id, kr.unit)
         source = Source(series=(own,))
         has_own = bool(own.times) and own.times[0] <= self.at
+        if has_own:
+            self.measured.add(kr.id)
         contributors = tuple(contributors)
         drivers = tuple(drivers)
         if not has_own and contributors:
