@@ -1,3 +1,4 @@
+import math
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -5,6 +6,8 @@ from fractions import Fraction
 import attrs
 import pint
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from okrkit import Measurement
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
@@ -35,6 +38,15 @@ def test_all_fields():
         0.7,
         "after launch",
     )
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_value_is_kept_exactly(value):
+    """The stored float is a copy (for memory locality), yet the same number."""
+    stored = Measurement(date(2026, 1, 1), value).value
+    assert type(stored) is float
+    assert stored == value
+    assert math.copysign(1.0, stored) == math.copysign(1.0, value)
 
 
 @pytest.mark.parametrize("value", [Decimal("2.5"), Fraction(5, 2)])
