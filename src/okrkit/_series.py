@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
@@ -155,48 +156,42 @@ def build_series(
     # Validation takes the shortest path: evaluations build many series.
     if type(id) is not str or not id.strip():
         _validate.identifier("Series", "id", id)
-    subject = f"Series {id!r}"
-    check_tz(subject, tz)
+    zone: object = tz  # typed loosely: callers may pass anything
+    if not isinstance(zone, tzinfo):
+        check_tz(f"Series {id!r}", zone)
     target = None if unit is None else normalize_unit(unit)
-    items = (
-        measurements if type(measurements) is list else _as_list(subject, measurements)
-    )
-    # A plain date counts while it is not after this day (00:00 <= until).
-    last_day = (
-        date.max
-        if until >= _MAX_KEY
-        else date.fromordinal(max(1, int(until // SECONDS_PER_DAY)))
-    )
+    items = measurements if type(measurements) is list else _as_list(id, measurements)
+    last_day = _last_day(until)
     # The hot path of every evaluation: one plain loop (series are short, so
     # fixed costs weigh more than per-item ones), one conversion lookup per
     # distinct unit, one sort of (time, value, index) rows.
     rows: list[tuple[float, float, int]] = []
     append = rows.append
     conversions: dict[str, Conversion] = {}
-    left_out = False
+    unit_left_out = False  # a check-in left out has a unit still to check
     for index, item in enumerate(items):
         if type(item) is not Measurement and not isinstance(item, Measurement):
-            _reject(subject, item)
+            _reject(id, item)
         at = item.at
         if type(at) is date:
             if at > last_day:
-                left_out = True
+                unit_left_out = unit_left_out or item.unit is not None
                 continue
             key = at.toordinal() * SECONDS_PER_DAY
         else:
             key = instant_key(at, tz)
             if key > until:
-                left_out = True
+                unit_left_out = unit_left_out or item.unit is not None
                 continue
         value = item.value
         if item.unit is not None:
             step = conversions.get(item.unit)
             if step is None:
-                step = conversions[item.unit] = _conversion(subject, item, target)
+                step = conversions[item.unit] = _conversion(id, item, target)
             value = value * step.scale + step.offset
         append((key, value, index))
-    if left_out:
-        _check_units(subject, items, target, conversions)
+    if unit_left_out:
+        _check_units(id, items, target, conversions)
     if not rows:
         return cls(id=id, unit=target, tz=tz, times=(), values=(), measurements=())
     rows.sort()
@@ -216,8 +211,16 @@ def build_series(
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _last_day(until: float) -> date:
+    """The last day whose plain dates are not after ``until`` (00:00 <= until)."""
+    if until >= _MAX_KEY:
+        return date.max
+    return date.fromordinal(max(1, int(until // SECONDS_PER_DAY)))
+
+
 def _check_units(
-    subject: str,
+    id: str,
     items: list[Measurement],
     target: str | None,
     conversions: dict[str, Conversion],
@@ -225,15 +228,15 @@ def _check_units(
     """Check the units of the check-ins a series left out (C-level scan)."""
     for unit in set(map(_UNIT, items)) - conversions.keys() - {None}:
         item = next(item for item in items if item.unit == unit)
-        conversions[unit] = _conversion(subject, item, target)
+        conversions[unit] = _conversion(id, item, target)
 
 
-def _as_list(subject: str, measurements: object) -> list[Measurement]:
+def _as_list(id: str, measurements: object) -> list[Measurement]:
     if isinstance(measurements, (str, bytes, Mapping)) or not isinstance(
         measurements, Iterable
     ):
         raise InvalidTypeError(
-            subject=subject,
+            subject=f"Series {id!r}",
             field="measurements",
             value=measurements,
             expected="an iterable of Measurement",
@@ -246,13 +249,17 @@ def _tie_break(item: Measurement) -> tuple[float, str, str]:
     return confidence, item.note, item.unit or ""
 
 
-def _reject(subject: str, item: object) -> None:
+def _reject(id: str, item: object) -> None:
     raise InvalidTypeError(
-        subject=subject, field="measurements", value=item, expected="a Measurement"
+        subject=f"Series {id!r}",
+        field="measurements",
+        value=item,
+        expected="a Measurement",
     )
 
 
-def _conversion(subject: str, item: Measurement, target: str | None) -> Conversion:
+def _conversion(id: str, item: Measurement, target: str | None) -> Conversion:
+    subject = f"Series {id!r}"
     try:
         return conversion(item.unit, target)
     except IncompatibleUnitsError as exc:
