@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from datetime import date, tzinfo
-from operator import mul
+from operator import mul, sub
 
 import attrs
 
@@ -89,12 +89,13 @@ def forecast(
     the running total.  Other aggregations, or fewer than two check-ins at
     distinct times, give no forecast.
     """
+    ys: Sequence[float]
     if aggregation is Aggregation.LAST:
-        ys = list(values)
+        ys = values
     elif aggregation is Aggregation.SUM:
-        ys = _running(values)
+        ys = list(itertools.accumulate(values))  # the running total
     elif aggregation is Aggregation.COUNT:
-        ys = [float(i + 1) for i in range(len(values))]
+        ys = list(map(float, range(1, len(values) + 1)))
     else:
         return None
     count = len(ys)
@@ -103,11 +104,11 @@ def forecast(
     # C-level sums of products: this runs for every key result of an
     # evaluation.  Centred times keep the products small and exact enough.
     mean_t = sum(times) / count
-    mean_y = sum(ys) / count
-    offsets = [t - mean_t for t in times]
+    offsets = list(map(sub, times, itertools.repeat(mean_t)))
     spread = sum(map(mul, offsets, offsets))
     if spread == 0:
         return None
+    mean_y = sum(ys) / count
     slope = sum(map(mul, offsets, ys)) / spread
     projected = mean_y + slope * (day_key(period.end) - mean_t)
     if not math.isfinite(projected):
@@ -118,10 +119,3 @@ def forecast(
         progress = None
     return Forecast(value=projected, progress=progress)
 
-
-def _running(values: Sequence[float]) -> list[float]:
-    total, result = 0.0, []
-    for value in values:
-        total += value
-        result.append(total)
-    return result
