@@ -1,0 +1,32 @@
+"""The benchmark scripts still run (at a tiny size; timings are not tested)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
+def test_series_benchmark_runs():
+    out = run(
+        "bench_series.py", "--measurements", "3000", "--ids", "30", "--repeat", "1"
+    )
+    assert "measurements: 3,000 for 30 ids" in out
+    assert "build + index:" in out
+
+
+def test_evaluate_benchmark_runs():
+    out = run("bench_evaluate.py", "--scale", "0.01", "--no-pandas", "--repeat", "2")
+    assert "101 objectives, 404 key results, 10,000 check-ins" in out
+    assert "okrkit total:" in out
