@@ -5,6 +5,8 @@ import inspect
 
 import pytest
 
+from okrkit import Aggregation, Direction, Kind, Status
+
 PUBLIC_API = {
     "okrkit": [
         "KPI",
@@ -167,3 +169,14 @@ def test_the_reference_names_every_public_name():
         assert f"## `{module}`" in reference
         for name in names:
             assert f"`{name}" in reference, f"{module}.{name} missing from reference"
+
+
+@pytest.mark.parametrize("kind", [Status, Kind, Aggregation, Direction])
+def test_enums_keep_their_members_and_work_as_keys(kind):
+    """The identity hash added for speed is not a member and keeps lookups."""
+    names = [member.name for member in kind]
+    assert "__hash__" not in names
+    assert len(set(names)) == len(kind)
+    table = {member: member.name for member in kind}
+    assert all(table[kind[name]] == name for name in names)
+    assert all(hash(member) == hash(kind(member.value)) for member in kind)

@@ -1,9 +1,19 @@
+from datetime import date
+from fractions import Fraction
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from okrkit import KeyResult, Status, Thresholds
-from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit import (
+    KeyResult,
+    Measurement,
+    Period,
+    Status,
+    Thresholds,
+    evaluate_key_result,
+)
+from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
 from okrkit.scoring import (
     GoogleGrading,
     Grading,
@@ -239,3 +249,39 @@ def test_user_strategies_satisfy_the_protocol():
 
     assert isinstance(Binary(), ScoringStrategy)
     assert Binary().score(KR, 100, CTX) == 1.0
+
+
+class _Returns:
+    """A user strategy that returns a fixed thing, whatever it is given."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def score(self, key_result, value, context):
+        return self.result
+
+
+def test_a_user_strategys_whole_number_is_stored_as_a_float():
+    """A strategy may return 1 or Fraction(1, 2); the result holds a float."""
+    for returned, stored in ((1, 1.0), (Fraction(1, 2), 0.5)):
+        result = evaluate_key_result(
+            KR,
+            [Measurement(date(2026, 2, 1), 40)],
+            period=Period.quarter(2026, 1),
+            as_of=date(2026, 2, 15),
+            scoring=_Returns(returned),
+        )
+        assert type(result.score) is float
+        assert result.score == stored
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "high", None])
+def test_a_user_strategys_bad_score_is_an_error_naming_the_key_result(bad):
+    with pytest.raises(OkrkitError, match="KeyResult 'k'.*'score'"):
+        evaluate_key_result(
+            KR,
+            [Measurement(date(2026, 2, 1), 40)],
+            period=Period.quarter(2026, 1),
+            as_of=date(2026, 2, 15),
+            scoring=_Returns(bad),
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, tzinfo
@@ -227,7 +228,7 @@ def key_result_result(
     label = kr.label
     if not label and source.kpi is not None and kr.unit is None:
         label = source.kpi.label  # "43,900 visits", in the KPI's words
-    to_kr = _to_kr_unit(kr, source)
+    to_kr = _identity if source.kpi is None else _to_kr_unit(kr, source)
 
     resolved, missing_baseline = kr, False
     if kr.kind is Kind.RELATIVE and not kr.resolved:
@@ -260,7 +261,8 @@ def key_result_result(
     if value is not None:
         progress = resolved.progress(value)
         score = scoring.score(resolved, value, context)
-        _validate.real(f"KeyResult {kr.id!r}", "score", score)
+        if type(score) is not float or not math.isfinite(score):
+            score = _validate.real(f"KeyResult {kr.id!r}", "score", score)
         if grading is not None:
             grade = grading.grade(score, committed=committed)
     target_score = getattr(scoring, "target_score", 1.0)

@@ -118,4 +118,3 @@ def forecast(
     except OkrkitError:  # e.g. 2.6 milestones: no meaningful progress
         progress = None
     return Forecast(value=projected, progress=progress)
-
