@@ -482,6 +482,63 @@ class TestPhasedAndForecast:
         )
         assert result.forecast is None
 
+    def test_count_forecast_projects_the_number_of_check_ins(self):
+        """COUNT projects the running count of check-ins.
+
+        1, 2, 3 on days 0, 9, 18 rise 1 per 9 days; the line through (9, 2)
+        reaches 2 + 81 / 9 = 11 on day 90.
+        """
+        kr = KeyResult(
+            "w", "Run 30 workshops", start=0, target=30, aggregation=Aggregation.COUNT
+        )
+        data = [m(Q1.start + timedelta(days=d), 1) for d in (0, 9, 18)]
+        result = evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1)
+        assert result.value == 3.0
+        assert result.forecast == pytest.approx(11.0)
+        assert result.forecast_progress == pytest.approx(11 / 30)
+
+    def test_no_forecast_for_a_mean_or_from_one_instant(self):
+        """A MEAN has no trend to project; nor do check-ins at one instant."""
+        mean = KeyResult(
+            "t", "Resolve in 5 h", start=10, target=5, aggregation=Aggregation.MEAN
+        )
+        data = [m(Q1.start + timedelta(days=d), 8) for d in (0, 9, 18)]
+        assert evaluate_key_result(mean, data, period=Q1, as_of=MID_Q1).forecast is None
+        last = KeyResult("h", "Hire 90", start=0, target=90)
+        same_day = [m(date(2026, 1, 5), 3), m(date(2026, 1, 5), 4)]
+        result = evaluate_key_result(last, same_day, period=Q1, as_of=MID_Q1)
+        assert result.value == 4.0
+        assert result.forecast is None
+
+    def test_phases_of_a_threshold_key_result(self):
+        """A threshold key result's phases run from 0 to its target.
+
+        At least 100 with 20 expected by Feb 1: the curve runs 0 -> 20 -> 100,
+        and Feb 15 is 14 of the 59 days from Feb 1 to Apr 1.
+        """
+        kr = KeyResult.at_least(
+            "a", "At least 100", 100, phases=((date(2026, 2, 1), 20),)
+        )
+
+        def expected(day):
+            return evaluate_key_result(kr, [], period=Q1, as_of=day).expected
+
+        assert expected(date(2026, 2, 1)) == pytest.approx(0.2)
+        assert expected(date(2026, 2, 15)) == pytest.approx((20 + 80 * 14 / 59) / 100)
+        assert expected(date(2025, 12, 1)) == 0.0  # before the period
+        assert expected(date(2026, 5, 1)) == 1.0  # after it
+
+    def test_phases_of_milestones_and_done(self):
+        """Milestones run from 0 to their count, done from 0 to 1."""
+        steps = [Milestone(name) for name in "abcd"]
+        milestones = KeyResult.milestones(
+            "ms", "Ship it", steps, phases=((date(2026, 2, 1), 2),)
+        )
+        done = KeyResult.done("d", "Open office", phases=((date(2026, 2, 1), 0.5),))
+        for kr in (milestones, done):
+            result = evaluate_key_result(kr, [], period=Q1, as_of=date(2026, 2, 1))
+            assert result.expected == pytest.approx(0.5)
+
 
 @given(
     st.floats(0.001, 1e6),
