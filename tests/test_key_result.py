@@ -13,6 +13,7 @@ from okrkit import (
     Measurement,
     Milestone,
     Period,
+    Series,
     Status,
     Thresholds,
     evaluate_key_result,
@@ -349,6 +350,31 @@ class TestEvaluate:
             evaluate_key_result(linked, {}, period=Q1, as_of=MID_Q1)
 
 
+def test_check_ins_by_id_or_as_a_ready_series():
+    """A mapping by id, or a Series (in any unit), gives the same result."""
+    kr = KeyResult("rev", "Revenue", start=0, target=100_000, unit="USD")
+    items = [m(date(2026, 1, 10), 20, unit="kUSD"), m(date(2026, 2, 1), 50_000)]
+    by_list = evaluate_key_result(kr, items, period=Q1, as_of=MID_Q1)
+    by_id = evaluate_key_result(kr, {"rev": items}, period=Q1, as_of=MID_Q1)
+    in_usd = {"rev": Series.build("rev", items, unit="USD")}
+    in_kusd = {"rev": Series.build("rev", items, unit="kUSD")}
+    assert by_list.value == 50_000
+    assert by_id == by_list
+    assert evaluate_key_result(kr, in_usd, period=Q1, as_of=MID_Q1) == by_list
+    assert evaluate_key_result(kr, in_kusd, period=Q1, as_of=MID_Q1) == by_list
+
+
+def test_within_reason():
+    """A range key result says its range."""
+    kr = KeyResult.within("temp", "Keep the office at 20-23 C", 20, 23, tolerance=2)
+    result = evaluate_key_result(kr, [m(date(2026, 2, 1), 24)], period=Q1, as_of=MID_Q1)
+    assert result.progress == 0.5  # 1 degree out of a 2-degree tolerance
+    assert result.reason == (
+        "Keep the office at 20-23 C: 24 against 20 to 23 (50 %) at 50 % of "
+        "2026-Q1, on track."
+    )
+
+
 VISITS_DATA = {
     "visits": [
         m(date(2025, 12, 20), 9_000),
@@ -376,6 +402,28 @@ class TestKPILinkage:
         )
         assert result.value == 8_000
         assert result.unit is None
+
+    def test_kpi_in_another_unit_is_converted_to_the_key_results(self):
+        """A KPI in kUSD feeds a key result in USD, forecast included.
+
+        20 and 30 kUSD on days 9 and 19 rise 1,000 USD a day: 30,000 +
+        71 x 1,000 = 101,000 USD on day 90.
+        """
+        revenue = KPI(
+            "rev",
+            "Revenue",
+            unit="kUSD",
+            direction=Direction.HIGHER_IS_BETTER,
+            thresholds=Thresholds.higher_is_better(red_below=1, green_from=2),
+        )
+        kr = KeyResult(
+            "r", "Revenue 120k", start=0, target=120_000, unit="USD", kpi="rev"
+        )
+        data = {"rev": [m(date(2026, 1, 10), 20), m(date(2026, 1, 20), 30)]}
+        result = evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1, kpi=revenue)
+        assert result.value == 30_000
+        assert result.unit == "USD"
+        assert result.forecast == pytest.approx(101_000)
 
     def test_relative_target_from_the_last_value_before_the_period(self):
         """+20 % resolves against the KPI's last value before the period."""
