@@ -384,14 +384,20 @@ VISITS_DATA = {
 }
 
 
-class TestKPILinkage:
-    visits = KPI(
-        "visits",
-        "Website visits",
-        label="visits",
+def higher_is_better(id_: str, name: str, **options) -> KPI:
+    """A KPI whose thresholds do not matter to the test at hand."""
+    return KPI(
+        id_,
+        name,
         direction=Direction.HIGHER_IS_BETTER,
-        aggregation=Aggregation.SUM,
         thresholds=Thresholds.higher_is_better(red_below=1, green_from=2),
+        **options,
+    )
+
+
+class TestKPILinkage:
+    visits = higher_is_better(
+        "visits", "Website visits", label="visits", aggregation=Aggregation.SUM
     )
 
     def test_value_comes_from_the_kpi_inside_the_period(self):
@@ -409,13 +415,7 @@ class TestKPILinkage:
         20 and 30 kUSD on days 9 and 19 rise 1,000 USD a day: 30,000 +
         71 x 1,000 = 101,000 USD on day 90.
         """
-        revenue = KPI(
-            "rev",
-            "Revenue",
-            unit="kUSD",
-            direction=Direction.HIGHER_IS_BETTER,
-            thresholds=Thresholds.higher_is_better(red_below=1, green_from=2),
-        )
+        revenue = higher_is_better("rev", "Revenue", unit="kUSD")
         kr = KeyResult(
             "r", "Revenue 120k", start=0, target=120_000, unit="USD", kpi="rev"
         )
@@ -427,13 +427,7 @@ class TestKPILinkage:
 
     def test_relative_target_from_the_last_value_before_the_period(self):
         """+20 % resolves against the KPI's last value before the period."""
-        last = KPI(
-            "visits",
-            "Website visits",
-            label="visits",
-            direction=Direction.HIGHER_IS_BETTER,
-            thresholds=Thresholds.higher_is_better(red_below=1, green_from=2),
-        )
+        last = higher_is_better("visits", "Website visits", label="visits")
         kr = KeyResult.relative("t", "Traffic +20 %", kpi="visits", change=0.2)
         result = evaluate_key_result(kr, VISITS_DATA, period=Q1, as_of=MID_Q1, kpi=last)
         assert (result.start, result.target) == (9_000, 10_800)
