@@ -356,16 +356,11 @@ class KeyResult:
         ...     700_000)
         0.25
         """
-        # Hot path (three calls per key result per evaluation): a finite float
-        # on a linear scale needs no lookup; the subject is built for errors.
-        if type(value) is float and math.isfinite(value):
-            start, target = self.start, self.target
-            if self.kind in _LINEAR_KINDS and start is not None and target is not None:
-                return (value - start) / (target - start)
-            number = value
-        else:
-            number = _validate.real(f"KeyResult {self.id!r}", "value", value)
-        return _PROGRESS[self.kind](self, number, f"KeyResult {self.id!r}")
+        # Hot path (three calls per key result per evaluation): a finite
+        # float needs no checking, and error subjects are built on error only.
+        if type(value) is not float or not math.isfinite(value):
+            value = _validate.real(f"KeyResult {self.id!r}", "value", value)
+        return _PROGRESS[self.kind](self, value)
 
     def value_for(self, progress: float) -> float | None:
         """Return the value that gives ``progress`` on a linear scale, if any.
@@ -381,10 +376,10 @@ class KeyResult:
         return self.start + progress * (self.target - self.start)
 
 
-def _linear_progress(kr: KeyResult, value: float, subject: str) -> float:
+def _linear_progress(kr: KeyResult, value: float) -> float:
     if kr.start is None or kr.target is None:
         raise InvalidValueError(
-            subject=subject,
+            subject=f"KeyResult {kr.id!r}",
             field="start",
             value=None,
             expected="a resolved start: a relative key result takes it from its "
@@ -393,21 +388,21 @@ def _linear_progress(kr: KeyResult, value: float, subject: str) -> float:
     return (value - kr.start) / (kr.target - kr.start)
 
 
-def _at_least_progress(kr: KeyResult, value: float, _: str) -> float:
+def _at_least_progress(kr: KeyResult, value: float) -> float:
     assert kr.target is not None
     if value >= kr.target:
         return 1.0
     return value / kr.target if kr.partial else 0.0
 
 
-def _at_most_progress(kr: KeyResult, value: float, _: str) -> float:
+def _at_most_progress(kr: KeyResult, value: float) -> float:
     assert kr.target is not None
     if value <= kr.target:
         return 1.0
     return kr.target / value if kr.partial else 0.0
 
 
-def _within_progress(kr: KeyResult, value: float, _: str) -> float:
+def _within_progress(kr: KeyResult, value: float) -> float:
     assert kr.low is not None
     assert kr.high is not None
     distance = max(kr.low - value, value - kr.high, 0.0)
@@ -418,11 +413,11 @@ def _within_progress(kr: KeyResult, value: float, _: str) -> float:
     return max(0.0, 1.0 - distance / kr.tolerance)
 
 
-def _milestone_progress(kr: KeyResult, value: float, subject: str) -> float:
+def _milestone_progress(kr: KeyResult, value: float) -> float:
     count = len(kr.steps)
     if value != int(value) or not 0 <= value <= count:
         raise InvalidValueError(
-            subject=subject,
+            subject=f"KeyResult {kr.id!r}",
             field="value",
             value=value,
             expected=f"a whole number of milestones done, from 0 to {count}",
@@ -431,10 +426,10 @@ def _milestone_progress(kr: KeyResult, value: float, subject: str) -> float:
     return math.fsum(m.weight for m in kr.steps[: int(value)]) / total
 
 
-def _done_progress(kr: KeyResult, value: float, subject: str) -> float:
+def _done_progress(kr: KeyResult, value: float) -> float:
     if value not in (0.0, 1.0):
         raise InvalidValueError(
-            subject=subject,
+            subject=f"KeyResult {kr.id!r}",
             field="value",
             value=value,
             expected="1 (done) or 0 (not done)",
@@ -442,7 +437,6 @@ def _done_progress(kr: KeyResult, value: float, subject: str) -> float:
     return value
 
 
-_LINEAR_KINDS = frozenset((Kind.LINEAR, Kind.RELATIVE, Kind.RATE))
 _PROGRESS = {
     Kind.LINEAR: _linear_progress,
     Kind.RELATIVE: _linear_progress,

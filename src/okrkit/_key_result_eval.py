@@ -228,7 +228,7 @@ def key_result_result(
     label = kr.label
     if not label and source.kpi is not None and kr.unit is None:
         label = source.kpi.label  # "43,900 visits", in the KPI's words
-    to_kr = _identity if source.kpi is None else _to_kr_unit(kr, source)
+    to_kr = _to_kr_unit(kr, source)
 
     resolved, missing_baseline = kr, False
     if kr.kind is Kind.RELATIVE and not kr.resolved:
