@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
@@ -211,7 +210,6 @@ def build_series(
     )
 
 
-@functools.lru_cache(maxsize=64)
 def _last_day(until: float) -> date:
     """The last day whose plain dates are not after ``until`` (00:00 <= until)."""
     if until >= _MAX_KEY:
