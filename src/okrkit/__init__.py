@@ -12,13 +12,15 @@ from okrkit._aggregation import Aggregation
 from okrkit._cadence import Cadence
 from okrkit._evaluate import evaluate
 from okrkit._key_result import KeyResult, Kind, Milestone
-from okrkit._key_result_eval import KeyResultResult, evaluate_key_result
-from okrkit._kpi import KPI, KPIResult, evaluate_kpi
+from okrkit._key_result_eval import evaluate_key_result
+from okrkit._kpi import KPI
+from okrkit._kpi_eval import evaluate_kpi
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
 from okrkit._render import render
-from okrkit._scorecard import ObjectiveResult, Scorecard
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._scorecard import Scorecard
 from okrkit._serialize import from_dict, json_schema, to_dict
 from okrkit._series import Series
 from okrkit._status import Direction, Status

@@ -16,15 +16,16 @@ from okrkit._format import percent
 from okrkit._key_result import KeyResult
 from okrkit._key_result_eval import (
     Frame,
-    KeyResultResult,
     Source,
     key_result_result,
 )
-from okrkit._kpi import KPI, KPIResult, MeasurementSource, kpi_result
+from okrkit._kpi import KPI, MeasurementSource
+from okrkit._kpi_eval import kpi_result
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
-from okrkit._scorecard import ObjectiveResult, Scorecard
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._scorecard import Scorecard
 from okrkit._series import Series, build_series
 from okrkit._status import Status
 from okrkit._time import check_tz, day_key, instant_key

@@ -13,56 +13,18 @@ from okrkit import _validate
 from okrkit._aggregation import Aggregation
 from okrkit._format import percent, quantity
 from okrkit._key_result import KeyResult, Kind
-from okrkit._kpi import KPI, MeasurementSource, aggregate_kpi, series_for
+from okrkit._kpi import KPI, MeasurementSource
+from okrkit._kpi_eval import aggregate_kpi, series_for
 from okrkit._measurement import Measurement
 from okrkit._pace import Forecast, expected_progress, forecast
 from okrkit._period import Period
+from okrkit._results import KeyResultResult
 from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._time import check_tz, day_key, instant_key, local_date
 from okrkit.exceptions import InvalidValueError
 from okrkit.scoring import Grading, Linear, Pace, ScoreContext, ScoringStrategy
 from okrkit.units import conversion
-
-
-@attrs.frozen(kw_only=True)
-class KeyResultResult:
-    """A key result evaluated as of an instant.
-
-    ``progress`` is raw, ``score`` what the scoring strategy made of it,
-    ``status`` the pace status (score against ``expected``), ``grade`` the
-    strategy's grade when it grades.  ``start`` and ``target`` are resolved
-    (a relative key result's come from its KPI).
-
-    >>> from okrkit import KeyResult, Measurement, Period
-    >>> r = evaluate_key_result(KeyResult("k", "Ship 10 features", start=0, target=10),
-    ...     [Measurement(date(2026, 2, 1), 6)], period=Period.quarter(2026, 1),
-    ...     as_of=date(2026, 2, 15))
-    >>> r.value, r.progress, r.score, r.expected, r.status.name
-    (6.0, 0.6, 0.6, 0.5, 'GREEN')
-    """
-
-    id: str
-    title: str
-    kind: Kind
-    value: float | None
-    unit: str | None
-    label: str
-    start: float | None
-    target: float | None
-    weight: float
-    progress: float | None
-    score: float | None
-    status: Status
-    grade: Status | None
-    expected: float
-    forecast: float | None
-    forecast_progress: float | None
-    confidence: float | None
-    last_measured: date | None
-    started: bool
-    sub_values: tuple[float | None, ...]
-    reason: str
 
 
 @attrs.frozen(kw_only=True)

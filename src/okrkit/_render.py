@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from okrkit._format import percent
-from okrkit._key_result_eval import KeyResultResult
-from okrkit._scorecard import ObjectiveResult, Scorecard
+from okrkit._results import KeyResultResult, ObjectiveResult
+from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 
 _LEGEND = "G on track, A at risk, R off track, - no data, S stale"

@@ -8,61 +8,9 @@ from types import MappingProxyType
 
 import attrs
 
-from okrkit._key_result_eval import KeyResultResult
-from okrkit._kpi import KPIResult
-from okrkit._period import Period
-from okrkit._status import Status
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult, Result
 from okrkit.alignment import Finding
 from okrkit.exceptions import UnknownIdError
-
-
-@attrs.frozen(kw_only=True)
-class ObjectiveResult:
-    """An objective evaluated as of an instant.
-
-    ``score`` (equal to ``progress``) is the roll-up of its key results and
-    child objectives; ``status`` is its pace; ``key_results``, ``children``
-    and ``health`` are ids to look up in the scorecard.
-
-    >>> from datetime import date
-    >>> from okrkit import evaluate, Objective, KeyResult, Period
-    >>> card = evaluate([Objective("o", "Grow", period=Period.year(2026),
-    ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
-    ...     as_of=date(2026, 7, 2))
-    >>> result = card["o"]
-    >>> result.score, result.key_results, result.status.name
-    (0.0, ('k',), 'RED')
-    """
-
-    id: str
-    title: str
-    owner: str
-    period: Period
-    weight: float
-    committed: bool
-    depth: int
-    parent: str | None
-    progress: float | None
-    score: float | None
-    status: Status
-    grade: Status | None
-    expected: float
-    confidence: float | None
-    key_results: tuple[str, ...]
-    children: tuple[str, ...]
-    health: tuple[str, ...]
-    related: tuple[str, ...]
-    reason: str
-    value: float | None = None
-    forecast: float | None = None
-
-    @property
-    def kind(self) -> str:
-        """'objective': what this result is for."""
-        return "objective"
-
-
-Result = ObjectiveResult | KeyResultResult | KPIResult
 
 
 @attrs.frozen(kw_only=True, repr=False)

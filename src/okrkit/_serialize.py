@@ -19,12 +19,12 @@ import attrs
 
 from okrkit._cadence import Cadence
 from okrkit._key_result import KeyResult, Milestone
-from okrkit._key_result_eval import KeyResultResult
-from okrkit._kpi import KPI, KPIResult
+from okrkit._kpi import KPI
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
-from okrkit._scorecard import ObjectiveResult, Scorecard
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._scorecard import Scorecard
 from okrkit.alignment import Finding
 from okrkit.exceptions import InvalidTypeError, OkrkitError, SerializationError
 from okrkit.thresholds import Band, Thresholds

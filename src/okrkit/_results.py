@@ -1,0 +1,148 @@
+"""Result types: what an evaluation says about each objective, key result and KPI."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from okrkit._key_result import Kind
+from okrkit._period import Period
+from okrkit._status import Status
+from okrkit.thresholds import Band
+
+
+@attrs.frozen(kw_only=True)
+class KeyResultResult:
+    """A key result evaluated as of an instant.
+
+    ``progress`` is raw, ``score`` what the scoring strategy made of it,
+    ``status`` the pace status (score against ``expected``), ``grade`` the
+    strategy's grade when it grades.  ``start`` and ``target`` are resolved
+    (a relative key result's come from its KPI).
+
+    >>> from datetime import date
+    >>> from okrkit import KeyResult, Measurement, Period, evaluate_key_result
+    >>> r = evaluate_key_result(KeyResult("k", "Ship 10 features", start=0, target=10),
+    ...     [Measurement(date(2026, 2, 1), 6)], period=Period.quarter(2026, 1),
+    ...     as_of=date(2026, 2, 15))
+    >>> r.value, r.progress, r.score, r.expected, r.status.name
+    (6.0, 0.6, 0.6, 0.5, 'GREEN')
+    """
+
+    id: str
+    title: str
+    kind: Kind
+    value: float | None
+    unit: str | None
+    label: str
+    start: float | None
+    target: float | None
+    weight: float
+    progress: float | None
+    score: float | None
+    status: Status
+    grade: Status | None
+    expected: float
+    forecast: float | None
+    forecast_progress: float | None
+    confidence: float | None
+    last_measured: date | None
+    started: bool
+    sub_values: tuple[float | None, ...]
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ObjectiveResult:
+    """An objective evaluated as of an instant.
+
+    ``score`` (equal to ``progress``) is the roll-up of its key results and
+    child objectives; ``status`` is its pace; ``key_results``, ``children``
+    and ``health`` are ids to look up in the scorecard.
+
+    >>> from datetime import date
+    >>> from okrkit import evaluate, Objective, KeyResult, Period
+    >>> card = evaluate([Objective("o", "Grow", period=Period.year(2026),
+    ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
+    ...     as_of=date(2026, 7, 2))
+    >>> result = card["o"]
+    >>> result.score, result.key_results, result.status.name
+    (0.0, ('k',), 'RED')
+    """
+
+    id: str
+    title: str
+    owner: str
+    period: Period
+    weight: float
+    committed: bool
+    depth: int
+    parent: str | None
+    progress: float | None
+    score: float | None
+    status: Status
+    grade: Status | None
+    expected: float
+    confidence: float | None
+    key_results: tuple[str, ...]
+    children: tuple[str, ...]
+    health: tuple[str, ...]
+    related: tuple[str, ...]
+    reason: str
+    value: float | None = None
+    forecast: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """'objective': what this result is for."""
+        return "objective"
+
+
+@attrs.frozen(kw_only=True)
+class KPIResult:
+    """A KPI evaluated as of an instant.
+
+    ``status`` is the traffic light of ``value``, or ``NO_DATA``, or
+    ``STALE`` when the last measurement is older than the cadence allows (then
+    ``light`` still holds the light of the last value).
+
+    >>> from okrkit import Direction, KPI, Measurement, Thresholds, evaluate_kpi
+    >>> from datetime import date
+    >>> nps = KPI("nps", "NPS", direction=Direction.HIGHER_IS_BETTER,
+    ...           thresholds=Thresholds.higher_is_better(red_below=0, green_from=30))
+    >>> result = evaluate_kpi(nps, [Measurement(date(2026, 3, 1), 34)],
+    ...                       as_of=date(2026, 3, 2))
+    >>> result.value, result.status.name, result.last_measured
+    (34.0, 'GREEN', datetime.date(2026, 3, 1))
+    """
+
+    id: str
+    name: str
+    value: float | None
+    unit: str | None
+    label: str
+    status: Status
+    light: Status
+    band: Band | None
+    target: float | None
+    window: Period | None
+    last_measured: date | None
+    due: date | None
+    stale: bool
+    previous_value: float | None
+    change: float | None
+    reason: str
+    progress: float | None = None
+    score: float | None = None
+    expected: float | None = None
+    forecast: float | None = None
+    confidence: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """'kpi': what this result is for."""
+        return "kpi"
+
+
+Result = ObjectiveResult | KeyResultResult | KPIResult
