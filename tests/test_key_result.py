@@ -357,11 +357,27 @@ def test_check_ins_by_id_or_as_a_ready_series():
     by_list = evaluate_key_result(kr, items, period=Q1, as_of=MID_Q1)
     by_id = evaluate_key_result(kr, {"rev": items}, period=Q1, as_of=MID_Q1)
     in_usd = {"rev": Series.build("rev", items, unit="USD")}
-    in_kusd = {"rev": Series.build("rev", items, unit="kUSD")}
+    explicit = [
+        m(date(2026, 1, 10), 20, unit="kUSD"),
+        m(date(2026, 2, 1), 50, unit="kUSD"),
+    ]
+    in_kusd = {"rev": Series.build("rev", explicit, unit="kUSD")}
     assert by_list.value == 50_000
     assert by_id == by_list
     assert evaluate_key_result(kr, in_usd, period=Q1, as_of=MID_Q1) == by_list
     assert evaluate_key_result(kr, in_kusd, period=Q1, as_of=MID_Q1) == by_list
+
+
+def test_a_ready_series_keeps_the_unit_it_was_built_in():
+    """A Series' values are in its own unit: 30 percent is 0.3 to a unitless KR."""
+    kr = KeyResult("k", "Share", start=0, target=1)
+    ready = Series.build("k", [m(date(2026, 1, 5), 30)], unit="percent")
+    result = evaluate_key_result(kr, {"k": ready}, period=Q1, as_of=MID_Q1)
+    assert result.value == pytest.approx(0.3)
+    minutes = KeyResult("t", "Time", start=0, target=600, unit="minute")
+    hours = Series.build("t", [m(date(2026, 1, 5), 2)], unit="hour")
+    result = evaluate_key_result(minutes, {"t": hours}, period=Q1, as_of=MID_Q1)
+    assert result.value == 120.0
 
 
 def test_within_reason():

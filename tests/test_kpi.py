@@ -44,6 +44,9 @@ def conversion_rate(**options):
     )
 
 
+ZERO = timedelta(0)
+
+
 def m(day, value, **kw):
     return Measurement(day, value, **kw)
 
@@ -233,29 +236,55 @@ class TestStaleness:
         grace=timedelta(days=5),
     )
 
-    def test_fresh_within_the_grace(self):
-        """Four days after a missed due date, the grace keeps the KPI fresh."""
+    def test_fresh_within_step_and_grace(self):
+        """Monthly (31 days) plus 5 days of grace: 36 days after, still fresh."""
         result = evaluate_kpi(
-            self.kpi, [m(date(2026, 2, 1), 12)], as_of=date(2026, 3, 5)
+            self.kpi, [m(date(2026, 2, 1), 12)], as_of=date(2026, 3, 9)
         )
         assert not result.stale
-        assert result.due == date(2026, 2, 1)
+        assert result.due == date(2026, 3, 9)  # 2026-02-01 + 31 + 5 days
         assert result.status is Status.AMBER
 
-    def test_stale_after_the_grace(self):
-        """Past the grace, the KPI is stale and still shows its last value."""
+    def test_stale_once_the_gap_exceeds_step_and_grace(self):
+        """Past step plus grace (36 days 12 hours later), stale, last value shown."""
         result = evaluate_kpi(
-            self.kpi, [m(date(2026, 2, 1), 12)], as_of=date(2026, 3, 6)
+            self.kpi, [m(date(2026, 2, 1), 12)], as_of=datetime(2026, 3, 9, 12)
         )
         assert result.stale
         assert result.status is Status.STALE
         assert result.light is Status.AMBER
         assert result.value == 12
         assert result.reason == (
-            "Employee turnover is stale: last measured 2026-02-01, due 2026-03-01 "
-            "(monthly on day 1, grace 5 days); the last value 12 % is amber: at or "
-            "above the 10 % green line."
+            "Employee turnover is stale: last measured 2026-02-01, due by "
+            "2026-03-09 (monthly on day 1, grace 5 days); the last value 12 % is "
+            "amber: at or above the 10 % green line."
         )
+
+    def test_a_weekly_kpi_measured_on_sunday_is_fresh_on_monday(self):
+        """A check-in just before its due day is never stale on that day."""
+        kpi = attrs.evolve(self.kpi, cadence=Cadence.weekly(weekday=0), grace=ZERO)
+        sunday, monday = date(2026, 3, 1), date(2026, 3, 2)
+        assert not evaluate_kpi(kpi, [m(sunday, 12)], as_of=monday).stale
+        assert not evaluate_kpi(kpi, [m(sunday, 12)], as_of=date(2026, 3, 8)).stale
+        assert evaluate_kpi(
+            kpi, [m(sunday, 12)], as_of=datetime(2026, 3, 8, 0, 0, 1)
+        ).stale
+
+    def test_a_daily_kpi_is_fresh_the_next_day(self):
+        """Daily, measured 1 March: fresh at 00:00 on 2 March, stale after it."""
+        kpi = attrs.evolve(self.kpi, cadence=Cadence.daily(), grace=ZERO)
+        assert not evaluate_kpi(
+            kpi, [m(date(2026, 3, 1), 12)], as_of=date(2026, 3, 2)
+        ).stale
+        assert evaluate_kpi(
+            kpi, [m(date(2026, 3, 1), 12)], as_of=datetime(2026, 3, 2, 6)
+        ).stale
+
+    def test_month_end_kpi_measured_on_the_last_day_is_fresh_a_month_later(self):
+        """Monthly on the last day, measured 31 May: fresh on 30 June."""
+        kpi = attrs.evolve(self.kpi, cadence=Cadence.monthly(day=-1), grace=ZERO)
+        result = evaluate_kpi(kpi, [m(date(2026, 5, 31), 12)], as_of=date(2026, 6, 30))
+        assert not result.stale
 
     def test_no_cadence_never_stale(self):
         """Without a cadence nothing is stale."""

@@ -224,7 +224,6 @@ def demo_objectives() -> tuple[Objective, ...]:
                     target=40,
                     label="people",
                     aggregation=Aggregation.SUM,
-                    contributes_to="hires",
                 ),
                 KeyResult.at_most(
                     "time-to-hire",

@@ -1,9 +1,14 @@
-"""Evaluating one key result: value, progress, score, pace, forecast, reason."""
+"""Evaluating one key result: read its value, score it, say why.
+
+Reading (what the check-ins say) and scoring (what that means) are separate
+steps: the engine reads a key result's value from wherever its plan says it
+comes from (its own check-ins, a KPI, contributing key results), then turns
+the :class:`Reading` into a result with :func:`key_result_result`.
+"""
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, tzinfo
 
@@ -13,67 +18,35 @@ from okrkit import _validate
 from okrkit._aggregation import Aggregation
 from okrkit._format import percent, quantity
 from okrkit._key_result import KeyResult, Kind
-from okrkit._kpi import KPI, MeasurementSource
-from okrkit._kpi_eval import aggregate_kpi, series_for
+from okrkit._kpi import KPI
+from okrkit._kpi_eval import aggregate_kpi, kpi_series
 from okrkit._measurement import Measurement
-from okrkit._pace import Forecast, expected_progress, forecast
+from okrkit._pace import expected_progress, forecast
 from okrkit._period import Period
+from okrkit._plan import Options, View, Window
 from okrkit._results import KeyResultResult
 from okrkit._series import Series
 from okrkit._status import Status
-from okrkit._time import check_tz, day_key, instant_key, local_date
-from okrkit.exceptions import InvalidValueError
-from okrkit.scoring import Grading, Linear, Pace, ScoreContext, ScoringStrategy
+from okrkit._store import CheckinStore, MeasurementSource
+from okrkit._time import Clock
+from okrkit.exceptions import InvalidValueError, PeriodError
+from okrkit.scoring import Pace, RollUp, ScoreContext, ScoringStrategy
 from okrkit.units import conversion
 
 
-@attrs.frozen(kw_only=True)
-class Source:
-    """Where a key result's numbers come from: its own series or a KPI's."""
-
-    series: tuple[Series, ...]
-    kpi: KPI | None = None
-
-
 @attrs.frozen
-class Frame:
-    """What one period looks like at the as-of instant, worked out once.
+class Reading:
+    """What the check-ins say about one key result as of the instant."""
 
-    evaluate() makes one per period, not one per key result: the time keys of
-    the window, the elapsed share, and the score contexts that go with it.
-    """
-
-    at: float  # the as-of instant
-    start: float  # the period's first instant
-    end: float  # where the window stops: as_of, or the period's end
-    inclusive: bool  # whether ``end`` itself is in the window
-    elapsed: float  # the period's elapsed share: the linear expected progress
-    when: str  # "at 50 % of 2026-Q1", for reasons
-    contexts: tuple[ScoreContext, ScoreContext]  # aspirational, committed
-
-    @classmethod
-    def of(cls, period: Period, as_of: date, tz: tzinfo) -> Frame:
-        at = instant_key(as_of, tz)
-        end_key, inclusive = at, True
-        if at >= day_key(period.end):
-            end_key, inclusive = day_key(period.end), False
-        elapsed = period.elapsed(as_of, tz=tz)
-        return cls(
-            at=at,
-            start=day_key(period.start),
-            end=end_key,
-            inclusive=inclusive,
-            elapsed=elapsed,
-            when=_when(elapsed, period),
-            contexts=(
-                ScoreContext(committed=False, expected=elapsed),
-                ScoreContext(committed=True, expected=elapsed),
-            ),
-        )
-
-
-def _when(expected: float, period: Period) -> str:
-    return f"at {percent(expected)} of {period}"
+    value: float | None
+    kr: KeyResult  # with start and target resolved (relative key results)
+    unit: str | None  # the unit the value is in
+    label: str
+    latest: tuple[date, float | None] | None = None  # (at, confidence)
+    points: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # forecast
+    aggregation: Aggregation = Aggregation.LAST
+    sub_values: tuple[float | None, ...] = ()
+    no_baseline: str = ""  # the KPI whose baseline is missing, if it is
 
 
 def evaluate_key_result(
@@ -91,7 +64,9 @@ def evaluate_key_result(
     """Evaluate one key result over ``period`` as of ``as_of``.
 
     ``measurements`` holds the key result's check-ins, or a mapping from id to
-    check-ins (a key result linked to ``kpi`` reads the KPI's ids).
+    check-ins (a key result linked to ``kpi`` reads the KPI's ids).  It is a
+    one-node evaluation: the same engine, validation and defaults as
+    :func:`okrkit.evaluate`.
 
     >>> from okrkit import KeyResult, Measurement, Period
     >>> kr = KeyResult("customers", "Acquire 60 new customers", start=0,
@@ -105,16 +80,19 @@ def evaluate_key_result(
     'Acquire 60 new customers: 20 of 60 customers (33 %) at 50 % of 2026-Q1, off track.'
     """
     _validate.of_type(
-        "evaluate_key_result",
-        "key_result",
-        key_result,
-        KeyResult,
-        "a KeyResult",
+        "evaluate_key_result", "key_result", key_result, KeyResult, "a KeyResult"
     )
     subject = f"KeyResult {key_result.id!r}"
     _validate.of_type(subject, "period", period, Period, "a Period")
     _validate.instant(subject, "as_of", as_of)
-    check_tz(subject, tz)
+    _validate.of_type(subject, "committed", committed, bool, "True or False")
+    options = Options.of(subject, scoring=scoring, rollup=RollUp(), pace=pace, tz=tz)
+    clock = options.clock
+    at = clock.instant(as_of)
+    if not isinstance(measurements, Mapping):
+        measurements = {key_result.id: measurements}
+    store = CheckinStore(measurements, clock, at)
+    view = View.of(period, as_of, at, clock)
     if key_result.kpi is not None:
         if not isinstance(kpi, KPI) or kpi.id != key_result.kpi:
             raise InvalidValueError(
@@ -123,202 +101,146 @@ def evaluate_key_result(
                 value=kpi,
                 expected=f"the KPI {key_result.kpi!r} it links to",
             )
-        source = Source(series=series_for(kpi, measurements, tz), kpi=kpi)
-    elif isinstance(measurements, Mapping):
-        items = measurements.get(key_result.id, ())
-        source = Source(series=(_own_series(key_result, items, tz),))
+        reading = read_from_kpi(key_result, kpi, kpi_series(kpi, store), view, clock)
     else:
-        source = Source(
-            series=(
-                Series.build(key_result.id, measurements, unit=key_result.unit, tz=tz),
-            )
+        reading = read_own(
+            key_result, store.series(key_result.id, key_result.unit), view
         )
-    return key_result_result(
-        key_result,
-        source,
-        grading=scoring if isinstance(scoring, Grading) else None,
-        period=period,
-        as_of=as_of,
-        scoring=scoring or Linear(),
-        pace=pace or Pace(),
-        committed=committed,
-        tz=tz,
-    )
+    return key_result_result(reading, view, options, as_of=as_of, committed=committed)
 
 
-def _own_series(kr: KeyResult, items: MeasurementSource, tz: tzinfo) -> Series:
-    if isinstance(items, Series):
-        if items.unit == kr.unit:
-            return items
-        items = items.measurements
-    return Series.build(kr.id, items, unit=kr.unit, tz=tz)
+# -- reading ----------------------------------------------------------------------
 
 
-def key_result_result(
-    kr: KeyResult,
-    source: Source,
-    *,
-    period: Period,
-    as_of: date,
-    scoring: ScoringStrategy,
-    pace: Pace,
-    committed: bool,
-    tz: tzinfo,
-    value_override: float | None = None,
-    override: bool = False,
-    grading: Grading | None = None,
-    frame: Frame | None = None,
-) -> KeyResultResult:
-    """Evaluate a key result from prepared series (the engine of evaluate).
+def read_own(kr: KeyResult, series: Series, view: View) -> Reading:
+    """Read a key result's value from its own check-ins."""
+    aggregation = kr.aggregation or Aggregation.LAST
+    return _read(kr, (series,), None, view, aggregation, kr.unit, kr.label)
 
-    ``grading`` is ``scoring`` when it grades, and ``frame`` the period seen
-    from ``as_of``; evaluate() works both out once, not once per key result.
-    """
-    if frame is None:
-        frame = Frame.of(period, as_of, tz)
-    at, start_key, end_key, inclusive = (
-        frame.at,
-        frame.start,
-        frame.end,
-        frame.inclusive,
-    )
-    started = at >= start_key
-    aggregation = kr.aggregation or (
-        source.kpi.aggregation if source.kpi is not None else Aggregation.LAST
-    )
-    unit = kr.unit if kr.unit is not None or source.kpi is None else source.kpi.unit
-    label = kr.label
-    if not label and source.kpi is not None and kr.unit is None:
-        label = source.kpi.label  # "43,900 visits", in the KPI's words
-    to_kr = _to_kr_unit(kr, source)
 
-    resolved, missing_baseline = kr, False
+def read_from_kpi(
+    kr: KeyResult, kpi: KPI, parts: tuple[Series, ...], view: View, clock: Clock
+) -> Reading:
+    """Read a key result's value from a KPI's check-ins (KPI-to-KR linkage)."""
+    aggregation = kr.aggregation or kpi.aggregation
+    unit = kr.unit if kr.unit is not None else kpi.unit
+    label = kr.label or (kpi.label if kr.unit is None else "")
     if kr.kind is Kind.RELATIVE and not kr.resolved:
-        baseline = _baseline(source, period)
+        baseline = _baseline(kpi, parts, view.period, aggregation, clock)
         if baseline is None or baseline == 0:
-            missing_baseline = True
-        else:
-            resolved = kr.resolve(to_kr(baseline))
+            return Reading(None, kr, unit, label, no_baseline=kpi.name)
+        kr = kr.resolve(_converter(kpi.unit, kr.unit)(baseline))
+    return _read(kr, parts, kpi, view, aggregation, unit, label)
 
-    # The period's check-ins up to as_of in the (first) series, found once.
-    span = source.series[0].bounds(start_key, end_key, inclusive=inclusive)
-    sub_values: tuple[float | None, ...] = ()
-    if override:
-        value = value_override
-    elif not started or missing_baseline:
-        value = None
-    elif kr.kind is Kind.RATE:
-        value, sub_values = _rate_value(kr, source, period, at, aggregation, to_kr)
-    else:
-        raw = _window_value(source, start_key, end_key, inclusive, aggregation, span)
-        value = None if raw is None else to_kr(raw)
 
-    if kr.phases:
-        expected = expected_progress(resolved, period, as_of, tz)
-        context = ScoreContext(committed=committed, expected=expected)
-        when = _when(expected, period)
-    else:
-        expected, context, when = frame.elapsed, frame.contexts[committed], frame.when
-    progress = score = grade = None
+def read_rolled(
+    kr: KeyResult, children: Iterable[KeyResultResult], own: Series, view: View
+) -> Reading:
+    """Value roll-up: the SUM (or the parent's aggregation) of contributors' values.
+
+    Contributors without check-ins add nothing; with none measured the value
+    is None.
+    """
+    values = [
+        conversion(child.unit, kr.unit).apply(child.value)
+        for child in children
+        if child.value is not None
+    ]
+    value = (kr.aggregation or Aggregation.SUM).apply(values) if values else None
     if value is not None:
-        progress = resolved.progress(value)
-        score = scoring.score(resolved, value, context)
-        if type(score) is not float or not math.isfinite(score):
-            score = _validate.real(f"KeyResult {kr.id!r}", "score", score)
-        if grading is not None:
-            grade = grading.grade(score, committed=committed)
-    target_score = getattr(scoring, "target_score", 1.0)
-    status = pace.status(score, expected, target_score=target_score)
+        value = _validate.real(f"KeyResult {kr.id!r}", "value", value)
+    if not view.started:
+        value = None
+    return Reading(value, kr, kr.unit, kr.label, latest=_latest((own,), view))
 
-    latest = _latest(source, at)
-    projection = None
-    if not override and value is not None:
-        projection = _forecast(resolved, source, period, span, aggregation, to_kr)
-    return KeyResultResult(
-        id=kr.id,
-        title=kr.title,
-        kind=kr.kind,
-        value=value,
-        unit=unit,
-        label=label,
-        start=resolved.start,
-        target=resolved.target,
-        weight=kr.weight,
-        progress=progress,
-        score=score,
-        status=status,
-        grade=grade,
-        expected=expected,
-        forecast=None if projection is None else projection.value,
-        forecast_progress=None if projection is None else projection.progress,
-        confidence=None if latest is None else latest.confidence,
-        last_measured=None if latest is None else local_date(latest.at, tz),
-        started=started,
-        sub_values=sub_values,
-        reason=_reason(
-            resolved,
-            label,
-            value,
-            progress,
-            when,
-            status,
-            period,
-            unit,
-            started,
-            missing_baseline,
-            source,
-        ),
-    )
+
+def _read(
+    kr: KeyResult,
+    parts: tuple[Series, ...],
+    kpi: KPI | None,
+    view: View,
+    aggregation: Aggregation,
+    unit: str | None,
+    label: str,
+) -> Reading:
+    latest = _latest(parts, view)
+    if not view.started:
+        return Reading(None, kr, unit, label, latest=latest, aggregation=aggregation)
+    to_kr = _converter(kpi.unit if kpi is not None else kr.unit, unit)
+    if kr.kind is Kind.RATE:
+        value, subs = _rate_value(kr, parts, kpi, view, aggregation, to_kr)
+        return Reading(
+            value, kr, unit, label, latest, None, aggregation, sub_values=subs
+        )
+    raw = _window_value(parts, kpi, view.window, aggregation)
+    value = None if raw is None else to_kr(raw)
+    points = None
+    if value is not None and (kpi is None or not kpi.is_ratio):
+        series = parts[0]
+        lo, hi = series.bounds(
+            view.window.start, view.window.end, inclusive=view.window.inclusive
+        )
+        values = series.values[lo:hi]
+        if to_kr is not _identity:
+            values = tuple(map(to_kr, values))
+        points = (series.times[lo:hi], values)
+    return Reading(value, kr, unit, label, latest, points, aggregation)
 
 
 def _identity(value: float) -> float:
     return value
 
 
-def _to_kr_unit(kr: KeyResult, source: Source) -> Callable[[float], float]:
-    """A function converting the source's unit to the key result's."""
-    if source.kpi is None or kr.unit is None or source.kpi.unit == kr.unit:
+def _converter(source: str | None, target: str | None) -> Callable[[float], float]:
+    """A function converting a KPI's unit to the key result's."""
+    if source == target or target is None:
         return _identity
-    return conversion(source.kpi.unit, kr.unit).apply
+    return conversion(source, target).apply
 
 
 def _window_value(
-    source: Source,
-    start: float,
-    end: float,
-    inclusive: bool,
+    parts: tuple[Series, ...],
+    kpi: KPI | None,
+    window: Window,
     aggregation: Aggregation,
-    span: tuple[int, int] | None = None,
 ) -> float | None:
-    """Aggregate the window; ``span`` is its index range, if already known."""
-    if source.kpi is not None:
-        return aggregate_kpi(
-            source.kpi, source.series, start, end, inclusive, aggregation
-        )[0]
-    series = source.series[0]
-    lo, hi = span or series.bounds(start, end, inclusive=inclusive)
+    if kpi is not None:
+        return aggregate_kpi(kpi, parts, window, aggregation)[0]
+    series = parts[0]
+    lo, hi = series.bounds(window.start, window.end, inclusive=window.inclusive)
     return aggregation.apply(series.values[lo:hi])
 
 
-def _baseline(source: Source, period: Period) -> float | None:
-    """The KPI's value when the period begins (its last one before it)."""
-    assert source.kpi is not None
-    start = day_key(period.start)
-    if source.kpi.is_ratio:
+def _baseline(
+    kpi: KPI,
+    parts: tuple[Series, ...],
+    period: Period,
+    aggregation: Aggregation,
+    clock: Clock,
+) -> float | None:
+    """The KPI's value when the period begins, for a relative target.
+
+    A LAST KPI: its last check-in before the period.  Any other aggregation,
+    and a ratio KPI: its aggregation over the previous period of the same kind.
+    """
+    start = clock.day(period.start)
+    if aggregation is Aggregation.LAST and not kpi.is_ratio:
+        series = parts[0]
+        _, hi = series.bounds(None, start, inclusive=False)
+        return series.values[hi - 1] if hi else None
+    try:
         earlier = period.previous()
-        return aggregate_kpi(
-            source.kpi, source.series, day_key(earlier.start), start, False
-        )[0]
-    series = source.series[0]
-    _, hi = series.bounds(None, start, inclusive=False)
-    return series.values[hi - 1] if hi else None
+    except PeriodError:  # a period in year 1 has nothing before it
+        return None
+    window = Window(clock.day(earlier.start), start, False)
+    return aggregate_kpi(kpi, parts, window, aggregation)[0]
 
 
 def _rate_value(
     kr: KeyResult,
-    source: Source,
-    period: Period,
-    at: float,
+    parts: tuple[Series, ...],
+    kpi: KPI | None,
+    view: View,
     aggregation: Aggregation,
     to_kr: Callable[[float], float],
 ) -> tuple[float | None, tuple[float | None, ...]]:
@@ -329,102 +251,157 @@ def _rate_value(
     """
     assert kr.per is not None
     assert kr.target is not None
+    window = view.window
+    assert window.start is not None
+    clock_day = view.clock.day
     counted, shown = [], []
-    for piece in period.split(kr.per):
-        lo, hi = day_key(piece.start), day_key(piece.end)
-        if at < lo:
+    for piece in view.period.split(kr.per):
+        lo, hi = clock_day(piece.start), clock_day(piece.end)
+        if window.inclusive and window.end < lo:
             break
-        complete = at >= hi
-        end, inclusive = (hi, False) if complete else (at, True)
-        raw = _window_value(source, lo, end, inclusive, aggregation)
+        complete = not window.inclusive or window.end >= hi
+        cut = Window(lo, hi, False) if complete else Window(lo, window.end, True)
+        raw = _window_value(parts, kpi, cut, aggregation)
         value = 0.0 if raw is None else to_kr(raw)
         shown.append(value)
         if complete or value >= kr.target:
             counted.append(value)
     if not counted:
         return None, tuple(shown)
-    return sum(counted) / len(counted), tuple(shown)
+    return math.fsum(counted) / len(counted), tuple(shown)
 
 
-def _latest(source: Source, at: float) -> Measurement | None:
-    """The latest check-in at or before ``at`` across the source's series."""
-    best, best_time = None, 0.0
-    for series in source.series:
-        hi = bisect_right(series.times, at)
-        if hi and (best is None or series.times[hi - 1] > best_time):
-            best, best_time = series.measurements[hi - 1], series.times[hi - 1]
-    return best
-
-
-def _forecast(
-    kr: KeyResult,
-    source: Source,
-    period: Period,
-    span: tuple[int, int],
-    aggregation: Aggregation,
-    to_kr: Callable[[float], float],
-) -> Forecast | None:
-    if (source.kpi is not None and source.kpi.is_ratio) or kr.kind is Kind.RATE:
+def _latest(parts: tuple[Series, ...], view: View) -> tuple[date, float | None] | None:
+    """The latest check-in by the as-of instant across the series: (at, confidence)."""
+    at = view.at
+    best: tuple[float, Series, int] | None = None
+    for series in parts:
+        index = series.last_before(at)
+        if index >= 0 and (best is None or series.times[index] > best[0]):
+            best = (series.times[index], series, index)
+    if best is None:
         return None
-    series = source.series[0]
-    lo, hi = span
-    values = series.values[lo:hi]
-    if to_kr is not _identity:
-        values = tuple(map(to_kr, values))
-    return forecast(kr, series.times[lo:hi], values, aggregation, period)
+    _, series, index = best
+    return series.row_at(index), series.row_confidence(index)
+
+
+# -- scoring ----------------------------------------------------------------------
+
+
+def key_result_result(
+    reading: Reading,
+    view: View,
+    options: Options,
+    *,
+    as_of: date,
+    committed: bool,
+    driven: tuple[str, float] | None = None,
+) -> KeyResultResult:
+    """Score a reading: progress, score, grade, pace, forecast and reason.
+
+    ``driven`` is (the driving objectives' titles, their weighted mean
+    score) for a key result driven by objectives.
+    """
+    kr, value = reading.kr, reading.value
+    if kr.phases:
+        expected = expected_progress(kr, view.period, as_of, options.clock.tz)
+        context = ScoreContext(committed=committed, expected=expected)
+        when = f"at {percent(expected)} of {view.period}"
+    else:
+        expected, context, when = view.elapsed, view.contexts[committed], view.when
+    progress = score = grade = None
+    if driven is not None:
+        progress = score = driven[1]
+    elif value is not None:
+        progress = kr.progress(value)
+        score = options.scoring.score(kr, value, context)
+        if type(score) is not float or not math.isfinite(score):
+            score = _validate.real(f"KeyResult {kr.id!r}", "score", score)
+    if score is not None and options.grading is not None and driven is None:
+        grade = options.grading.grade(score, committed=committed)
+    status = options.pace.status(score, expected, target_score=options.target_score)
+    projection = None
+    if reading.points is not None:
+        times, values = reading.points
+        projection = forecast(kr, times, values, reading.aggregation, view.period)
+    latest = reading.latest
+    return KeyResultResult(
+        id=kr.id,
+        title=kr.title,
+        kind=kr.kind,
+        value=value,
+        unit=reading.unit,
+        label=reading.label,
+        start=kr.start,
+        target=kr.target,
+        weight=kr.weight,
+        progress=progress,
+        score=score,
+        status=status,
+        grade=grade,
+        expected=expected,
+        forecast=None if projection is None else projection.value,
+        forecast_progress=None if projection is None else projection.progress,
+        confidence=None if latest is None else latest[1],
+        last_measured=None if latest is None else options.clock.local_date(latest[0]),
+        started=view.started,
+        sub_values=reading.sub_values,
+        reason=_reason(reading, view, progress, when, status, driven),
+    )
 
 
 def _reason(
-    kr: KeyResult,
-    label: str,
-    value: float | None,
+    reading: Reading,
+    view: View,
     progress: float | None,
     when: str,
     status: Status,
-    period: Period,
-    unit: str | None,
-    started: bool,
-    missing_baseline: bool,
-    source: Source,
+    driven: tuple[str, float] | None,
 ) -> str:
-    if not started:
-        return f"{kr.title}: {period} has not started."
-    if missing_baseline:
-        name = source.kpi.name if source.kpi is not None else kr.kpi
+    kr, value = reading.kr, reading.value
+    if not view.started:
+        return f"{kr.title}: {view.period} has not started."
+    if driven is not None:
         return (
-            f"{kr.title}: no {name} value before {period} to start from, "
-            "so no target yet."
+            f"{kr.title}: driven by {driven[0]}: {percent(driven[1])} {when}, "
+            f"{Pace.words(status)}."
+        )
+    if reading.no_baseline:
+        return (
+            f"{kr.title}: no {reading.no_baseline} value before {view.period} to "
+            "start from, so no target yet."
         )
     if value is None or progress is None:
         return f"{kr.title}: no check-in yet {when}."
+    what = _what(kr, value, reading.unit, reading.label)
+    return f"{kr.title}: {what} ({percent(progress)}) {when}, {Pace.words(status)}."
+
+
+def _what(kr: KeyResult, value: float, unit: str | None, label: str) -> str:
+    """Say the value against the key result's goal: "20 of 60 customers"."""
 
     def show(number: float) -> str:
         return quantity(number, unit, label)
 
-    if kr.kind in (Kind.LINEAR, Kind.RELATIVE, Kind.RATE):
-        assert kr.start is not None
-        assert kr.target is not None
-        if kr.kind is Kind.RATE:
-            what = f"{show(value)} per {kr.per} against {show(kr.target)}"
-        elif kr.start == 0:
-            # "20 of 60 customers": the label shows once, after the target.
-            what = f"{quantity(value, unit)} of {show(kr.target)}"
-        else:
-            what = f"{show(value)} from {show(kr.start)} toward {show(kr.target)}"
-    elif kr.kind is Kind.AT_LEAST:
-        assert kr.target is not None
-        what = f"{show(value)} against at least {show(kr.target)}"
-    elif kr.kind is Kind.AT_MOST:
-        assert kr.target is not None
-        what = f"{show(value)} against at most {show(kr.target)}"
-    elif kr.kind is Kind.WITHIN:
-        assert kr.low is not None
-        assert kr.high is not None
-        what = f"{show(value)} against {show(kr.low)} to {show(kr.high)}"
-    elif kr.kind is Kind.MILESTONES:
+    if kr.kind is Kind.MILESTONES:
         done = int(value)
         upcoming = f"; next: {kr.steps[done].name}" if done < len(kr.steps) else ""
-        what = f"{done} of {len(kr.steps)} milestones done{upcoming}"
-    else:
-        what = "done" if value == 1 else "not done"
-    return f"{kr.title}: {what} ({percent(progress)}) {when}, {Pace.words(status)}."
+        return f"{done} of {len(kr.steps)} milestones done{upcoming}"
+    if kr.kind is Kind.DONE:
+        return "done" if value == 1 else "not done"
+    if kr.kind is Kind.WITHIN:
+        assert kr.low is not None
+        assert kr.high is not None
+        return f"{show(value)} against {show(kr.low)} to {show(kr.high)}"
+    assert kr.target is not None
+    if kr.kind is Kind.AT_LEAST:
+        return f"{show(value)} against at least {show(kr.target)}"
+    if kr.kind is Kind.AT_MOST:
+        return f"{show(value)} against at most {show(kr.target)}"
+    if kr.kind is Kind.RATE:
+        return f"{show(value)} per {kr.per} against {show(kr.target)}"
+    if kr.start == 0:
+        # "20 of 60 customers": the label shows once, after the target.
+        return f"{quantity(value, unit)} of {show(kr.target)}"
+    assert kr.start is not None
+    return f"{show(value)} from {show(kr.start)} toward {show(kr.target)}"

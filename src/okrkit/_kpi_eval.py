@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, timedelta, tzinfo
+
+import attrs
 
 from okrkit import _validate
 from okrkit._aggregation import Aggregation
 from okrkit._format import quantity
-from okrkit._kpi import KPI, MeasurementSource
+from okrkit._kpi import KPI
 from okrkit._measurement import Measurement
 from okrkit._period import Period
+from okrkit._plan import Window, kpi_units
 from okrkit._results import KPIResult
 from okrkit._series import Series
 from okrkit._status import Status
-from okrkit._time import check_tz, day_key, instant_key, local_date
+from okrkit._store import CheckinStore, MeasurementSource
+from okrkit._time import Clock, check_tz
 from okrkit.exceptions import InvalidTypeError, PeriodError
 from okrkit.thresholds import Thresholds
 from okrkit.units import conversion
@@ -50,7 +54,7 @@ last measured 2026-03-02.')
     """
     _validate.of_type("evaluate_kpi", "kpi", kpi, KPI, "a KPI")
     _validate.instant(f"KPI {kpi.id!r}", "as_of", as_of)
-    check_tz("evaluate_kpi", tz)
+    clock = Clock(check_tz("evaluate_kpi", tz))
     if window is not None and not isinstance(window, Period):
         raise InvalidTypeError(
             subject="evaluate_kpi",
@@ -65,16 +69,6 @@ last measured 2026-03-02.')
             value=previous,
             expected="a Status or None",
         )
-    series = series_for(kpi, measurements, tz)
-    return kpi_result(kpi, series, as_of=as_of, window=window, previous=previous, tz=tz)
-
-
-def series_for(
-    kpi: KPI,
-    measurements: Mapping[str, MeasurementSource] | Iterable[Measurement],
-    tz: tzinfo,
-) -> tuple[Series, ...]:
-    units = (kpi.numerator_unit, kpi.denominator_unit) if kpi.is_ratio else (kpi.unit,)
     if not isinstance(measurements, Mapping):
         if kpi.is_ratio:
             raise InvalidTypeError(
@@ -83,42 +77,53 @@ def series_for(
                 value=measurements,
                 expected="a mapping with the numerator's and denominator's ids",
             )
-        return (Series.build(kpi.id, measurements, unit=kpi.unit, tz=tz),)
-    result = []
-    for id_, unit in zip(kpi.measured_ids, units, strict=True):
-        source = measurements.get(id_, ())
-        if isinstance(source, Series):
-            if source.unit != unit:
-                source = Series.build(id_, source.measurements, unit=unit, tz=tz)
-            result.append(source)
-        else:
-            result.append(Series.build(id_, source, unit=unit, tz=tz))
-    return tuple(result)
+        measurements = {kpi.id: measurements}
+    at = clock.instant(as_of)
+    store = CheckinStore(measurements, clock, at)
+    return kpi_result(
+        kpi,
+        kpi_series(kpi, store),
+        as_of=as_of,
+        at=at,
+        window=window,
+        previous=previous,
+        clock=clock,
+    )
+
+
+def kpi_series(kpi: KPI, store: CheckinStore) -> tuple[Series, ...]:
+    """The series a KPI reads (two for a ratio KPI), kept for its key results."""
+    return tuple(
+        store.series(id_, unit, keep=True)
+        for id_, unit in zip(kpi.measured_ids, kpi_units(kpi), strict=True)
+    )
 
 
 def aggregate_kpi(
     kpi: KPI,
-    series: tuple[Series, ...],
-    start: float | None,
-    end: float,
-    inclusive: bool,
+    parts: tuple[Series, ...],
+    window: Window,
     aggregation: Aggregation | None = None,
 ) -> tuple[float | None, str]:
-    """Return the KPI's value over a window, and why it is None if it is."""
+    """Return the KPI's value over a window, and why it is None if it is.
+
+    A ratio KPI aggregates numerator and denominator separately, then divides.
+    """
     how = aggregation or kpi.aggregation
-    parts = []
-    for part in series:
-        lo, hi = part.bounds(start, end, inclusive=inclusive)
-        parts.append(how.apply(part.values[lo:hi]))
+    values = []
+    for part in parts:
+        lo, hi = part.bounds(window.start, window.end, inclusive=window.inclusive)
+        values.append(how.apply(part.values[lo:hi]))
     if not kpi.is_ratio:
-        return parts[0], ""
-    numerator, denominator = parts
+        return values[0], ""
+    numerator, denominator = values
     if numerator is None or denominator is None:
         return None, ""
     if denominator == 0:
         return None, f"its denominator ({kpi.denominator}) is 0"
     ratio_unit = _ratio_unit(kpi.numerator_unit, kpi.denominator_unit)
-    return conversion(ratio_unit, kpi.unit).apply(numerator / denominator), ""
+    value = conversion(ratio_unit, kpi.unit).apply(numerator / denominator)
+    return _validate.real(f"KPI {kpi.id!r}", "value", value), ""
 
 
 def _ratio_unit(numerator: str | None, denominator: str | None) -> str | None:
@@ -127,44 +132,73 @@ def _ratio_unit(numerator: str | None, denominator: str | None) -> str | None:
     return f"({numerator or 1}) / ({denominator})"
 
 
+@attrs.frozen
+class Last:
+    """The latest check-in a KPI has by the as-of instant (both parts, for a ratio)."""
+
+    at: float  # its instant: the earlier of the parts' latest
+    day: date | None  # its local day
+
+
+def latest(parts: tuple[Series, ...], at: float, clock: Clock) -> Last | None:
+    """The KPI's latest check-in at or before ``at``; None if a part has none."""
+    found = []
+    for part in parts:
+        index = part.last_before(at)
+        if index < 0:
+            return None
+        found.append((part.times[index], part, index))
+    time, part, index = min(found, key=lambda item: item[0])
+    return Last(at=time, day=clock.local_date(part.row_at(index)))
+
+
+def staleness(kpi: KPI, last: Last | None, at: float) -> tuple[bool, date | None]:
+    """Whether the KPI is stale, and the day its next check-in was due.
+
+    Stale when ``as_of - last check-in`` exceeds the cadence's step (its
+    longest gap between due dates) plus the grace: a check-in on or just
+    before its due day is never stale on that day.
+    """
+    if kpi.cadence is None or last is None:
+        return False, None
+    allowed = kpi.cadence.step() + kpi.grace
+    stale = at - last.at > allowed.total_seconds()
+    due = None
+    if last.day is not None:
+        try:
+            due = last.day + timedelta(days=allowed.days)
+        except OverflowError:  # a grace beyond the calendar: never due
+            due = None
+    return stale, due
+
+
 def kpi_result(
     kpi: KPI,
-    series: tuple[Series, ...],
+    parts: tuple[Series, ...],
     *,
     as_of: date,
+    at: float,
     window: Period | None,
     previous: Status | None,
-    tz: tzinfo,
+    clock: Clock,
 ) -> KPIResult:
-    """Evaluate a KPI from already-built series (the engine of evaluate_kpi)."""
-    at = instant_key(as_of, tz)
-    today = local_date(as_of, tz)
-    start = None if window is None else day_key(window.start)
-    end, inclusive = at, True
-    if window is not None and at >= day_key(window.end):
-        end, inclusive = day_key(window.end), False
-    value, why_none = aggregate_kpi(kpi, series, start, end, inclusive)
-
-    latest = [part.latest(as_of) for part in series]
-    last = None if None in latest else min(local_date(m.at, tz) for m in latest if m)
-    due = stale = None
-    if kpi.cadence is not None and last is not None:
-        due = kpi.cadence.latest_due(today - kpi.grace)
-        stale = last < due
-
+    """Evaluate a KPI from already-built series (the engine's KPI node)."""
+    today = clock.local_date(as_of) or as_of
+    span = Window(None, at, True) if window is None else Window.of(window, at, clock)
+    value, why_none = aggregate_kpi(kpi, parts, span)
+    last = latest(parts, at, clock)
+    stale, due = staleness(kpi, last, at)
     thresholds = kpi.thresholds_at(today)
     band = None if value is None or thresholds is None else thresholds.band(value)
     light = Status.NO_DATA
     if value is not None and thresholds is not None:
         light = thresholds.status(value, previous=previous, margin=kpi.hysteresis)
     status = Status.STALE if stale and value is not None else light
-
     previous_value = change = None
     if window is not None and value is not None:
-        previous_value = _previous_window_value(kpi, series, window, at)
+        previous_value = _previous_window_value(kpi, parts, window, at, clock)
         if previous_value is not None:
-            change = value - previous_value
-
+            change = _validate.real(f"KPI {kpi.id!r}", "change", value - previous_value)
     return KPIResult(
         id=kpi.id,
         name=kpi.name,
@@ -176,32 +210,41 @@ def kpi_result(
         band=band,
         target=kpi.target_at(today),
         window=window,
-        last_measured=last,
+        last_measured=None if last is None else last.day,
         due=due,
-        stale=bool(stale),
+        stale=stale,
         previous_value=previous_value,
         change=change,
         reason=_reason(
-            kpi, value, light, thresholds, window, last, due, bool(stale), why_none
+            kpi,
+            value,
+            light,
+            thresholds,
+            window,
+            None if last is None else last.day,
+            due,
+            stale,
+            why_none,
         ),
     )
 
 
 def _previous_window_value(
-    kpi: KPI, series: tuple[Series, ...], window: Period, at: float
+    kpi: KPI, parts: tuple[Series, ...], window: Period, at: float, clock: Clock
 ) -> float | None:
     """Return the value over the previous window, cut at the same offset."""
     try:
         earlier = window.previous()
     except PeriodError:  # the window starts in year 1
         return None
-    offset = at - day_key(window.start)
-    end = day_key(earlier.start) + offset
-    if end >= day_key(earlier.end):
-        return aggregate_kpi(
-            kpi, series, day_key(earlier.start), day_key(earlier.end), False
-        )[0]
-    return aggregate_kpi(kpi, series, day_key(earlier.start), end, True)[0]
+    start = clock.day(earlier.start)
+    offset = at - clock.day(window.start)
+    end = start + offset
+    if end >= clock.day(earlier.end):
+        return aggregate_kpi(kpi, parts, Window(start, clock.day(earlier.end), False))[
+            0
+        ]
+    return aggregate_kpi(kpi, parts, Window(start, end, True))[0]
 
 
 def _reason(
@@ -216,30 +259,26 @@ def _reason(
     why_none: str,
 ) -> str:
     where = f" in {window}" if window is not None else ""
+    measured = "" if last is None else f"; last measured {last.isoformat()}"
     if value is None:
         if why_none:
             return f"{kpi.name} has no data{where}: {why_none}."
         if last is None:
             return f"{kpi.name} has no measurement yet."
-        return f"{kpi.name} has no data{where}; last measured {last.isoformat()}."
+        return f"{kpi.name} has no data{where}{measured}."
     shown = quantity(value, kpi.unit, kpi.label)
     if thresholds is None:
         return (
             f"{kpi.name} {shown} has no light: no target is set for "
-            f"its relative thresholds; last measured {last}."
+            f"its relative thresholds{measured}."
         )
     position = thresholds.describe(value, kpi.unit, kpi.label)
-    assert last is not None
-    if stale:
-        assert due is not None
-        assert kpi.cadence is not None
+    if stale and last is not None and kpi.cadence is not None:
         grace = f", grace {kpi.grace.days} days" if kpi.grace else ""
+        by = "" if due is None else f", due by {due.isoformat()}"
         return (
-            f"{kpi.name} is stale: last measured {last.isoformat()}, due "
-            f"{due.isoformat()} ({kpi.cadence}{grace}); the last value {shown} is "
+            f"{kpi.name} is stale: last measured {last.isoformat()}{by} "
+            f"({kpi.cadence}{grace}); the last value {shown} is "
             f"{light.value}: {position}."
         )
-    return (
-        f"{kpi.name} {shown} is {light.value}: {position}; "
-        f"last measured {last.isoformat()}."
-    )
+    return f"{kpi.name} {shown} is {light.value}: {position}{measured}."

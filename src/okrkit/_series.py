@@ -1,33 +1,66 @@
-"""Series: the measurements of one id, sorted once and converted once."""
+"""Series: the check-ins of one id, sorted once and converted once."""
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, tzinfo
+from functools import partial
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import attrs
 
 from okrkit import _validate
 from okrkit._aggregation import Aggregation
 from okrkit._measurement import Measurement
-from okrkit._time import SECONDS_PER_DAY, check_tz, instant_key
-from okrkit.exceptions import IncompatibleUnitsError, InvalidTypeError, OkrkitError
+from okrkit._time import SECONDS_PER_DAY, Clock, check_tz
+from okrkit.exceptions import (
+    IncompatibleUnitsError,
+    InvalidTypeError,
+    InvalidValueError,
+    OkrkitError,
+)
 from okrkit.units import Conversion, UnitLike, conversion, normalize_unit
+
+if TYPE_CHECKING:
+    from okrkit._checkins import Checkins
+
+
+@attrs.frozen
+class TableRows:
+    """Where a series' check-ins stand in a check-in table (no object per row)."""
+
+    table: Checkins
+    order: tuple[int, ...]  # the table's row of each check-in, in series order
+
+    def measurement(self, index: int) -> Measurement:
+        return table_measurement(self.table, self.order[index])
+
+
+def table_measurement(table: Checkins, row: int) -> Measurement:
+    """Build the Measurement of one table row (for messages, ties, on demand)."""
+    return Measurement(
+        table.ats[row],
+        table.values[row],
+        unit=table.units[row],
+        confidence=table.confidences[row],
+        note=table.notes[row],
+    )
 
 
 @attrs.frozen(repr=False)
 class Series:
-    """The measurements of one id in time order, as plain floats in one unit.
+    """The check-ins of one id in time order, as plain floats in one unit.
 
-    Build it with :meth:`Series.build`.  Measurements are sorted once (ties
-    by value, confidence and note, so the input order never matters),
-    converted once to the series' unit (one pint call per distinct unit, never
-    one per measurement; a measurement without a unit is taken to be in the
-    series' unit), and looked up by bisection.  ``times`` are local seconds
-    (see the time zone rules in the docs), ``values`` floats in ``unit``.
+    Build it with :meth:`Series.build`.  Check-ins are sorted once (ties by
+    value, confidence and note, so the input order never matters), converted
+    once to the series' unit (one pint call per distinct unit, never one per
+    check-in; a check-in without a unit is taken to be in the series' unit),
+    and looked up by bisection.  ``times`` are instants (seconds on one UTC
+    time line; see the time zone rules in the docs), ``values`` floats in
+    ``unit``.
 
     >>> from datetime import date
     >>> s = Series.build("revenue", [
@@ -47,7 +80,7 @@ class Series:
     tz: tzinfo
     times: tuple[float, ...]
     values: tuple[float, ...]
-    measurements: tuple[Measurement, ...]
+    _rows: tuple[Measurement, ...] | TableRows = attrs.field(eq=False, alias="rows")
 
     @classmethod
     def build(
@@ -71,6 +104,25 @@ class Series:
         """
         return build_series(cls, id, measurements, unit=unit, tz=tz)
 
+    @property
+    def measurements(self) -> tuple[Measurement, ...]:
+        """The check-ins as :class:`Measurement` values, in series order.
+
+        A series indexed from a :class:`~okrkit.Checkins` table builds them
+        only when asked.
+        """
+        rows = self._rows
+        if isinstance(rows, TableRows):
+            return tuple(map(rows.measurement, range(len(rows.order))))
+        return rows
+
+    def measurement(self, index: int) -> Measurement:
+        """Return the check-in at ``index`` in series order."""
+        rows = self._rows
+        if isinstance(rows, TableRows):
+            return rows.measurement(index)
+        return rows[index]
+
     def __len__(self) -> int:
         return len(self.times)
 
@@ -78,17 +130,17 @@ class Series:
         return f"<Series {self.id!r}: {len(self)} measurements in {self.unit}>"
 
     def key(self, at: date) -> float:
-        """Return the time key of ``at`` in this series' time zone."""
+        """Return the instant of ``at`` in this series' time zone."""
         _validate.instant(f"Series {self.id!r}", "at", at)
-        return instant_key(at, self.tz)
+        return Clock(self.tz).instant(at)
 
     def bounds(
         self, start: float | None, end: float, *, inclusive: bool = True
     ) -> tuple[int, int]:
-        """Return the index range of measurements from ``start`` to ``end``.
+        """Return the index range of check-ins from ``start`` to ``end``.
 
         ``start`` is inclusive; ``end`` too unless ``inclusive`` is False.
-        Both are time keys (see :meth:`key`).
+        Both are instants (see :meth:`key`).
         """
         lo = 0 if start is None else bisect_left(self.times, start)
         cut = bisect_right if inclusive else bisect_left
@@ -127,7 +179,7 @@ class Series:
         return aggregation.apply(self.window(start=start, as_of=as_of))
 
     def latest(self, as_of: date) -> Measurement | None:
-        """Return the last measurement at or before ``as_of``, if any.
+        """Return the last check-in at or before ``as_of``, if any.
 
         >>> from datetime import date
         >>> s = Series.build("x", [Measurement(date(2026, 1, 5), 1)])
@@ -135,7 +187,42 @@ class Series:
         (True, 1.0)
         """
         index = bisect_right(self.times, self.key(as_of))
-        return self.measurements[index - 1] if index else None
+        return self.measurement(index - 1) if index else None
+
+    def row_at(self, index: int) -> date:
+        """Return when the check-in at ``index`` was made, as given."""
+        rows = self._rows
+        if isinstance(rows, TableRows):
+            return rows.table.ats[rows.order[index]]
+        return rows[index].at
+
+    def row_confidence(self, index: int) -> float | None:
+        """Return the stated confidence of the check-in at ``index``."""
+        rows = self._rows
+        if isinstance(rows, TableRows):
+            return rows.table.confidences[rows.order[index]]
+        return rows[index].confidence
+
+    def last_before(self, at: float) -> int:
+        """Return the index of the last check-in at or before instant ``at``, or -1."""
+        return bisect_right(self.times, at) - 1
+
+    def in_unit(self, unit: str | None) -> Series:
+        """Return this series with its values converted to ``unit``."""
+        if unit == self.unit:
+            return self
+        try:
+            step = conversion(self.unit, unit)
+        except OkrkitError as exc:
+            raise IncompatibleUnitsError(
+                subject=f"Series {self.id!r}",
+                field="unit",
+                value=self.unit,
+                expected=f"a unit convertible to {unit!r}",
+            ) from exc
+        values = tuple(value * step.scale + step.offset for value in self.values)
+        _check_finite(self.id, values, self.times)
+        return attrs.evolve(self, unit=unit, values=values)
 
 
 def build_series(
@@ -146,11 +233,13 @@ def build_series(
     unit: UnitLike,
     tz: tzinfo,
     until: float = math.inf,
+    clock: Clock | None = None,
 ) -> Series:
-    """Build a series, leaving out check-ins later than the key ``until``.
+    """Build a series, leaving out check-ins later than the instant ``until``.
 
-    evaluate() passes its as-of key: check-ins after it never count, so they
-    are not sorted or stored, only checked (type and unit), as every check-in is.
+    evaluate() passes its as-of instant: check-ins after it never count, so
+    they are not sorted or stored, only checked (type and unit), as every
+    check-in is.
     """
     # Validation takes the shortest path: evaluations build many series.
     if type(id) is not str or not id.strip():
@@ -158,75 +247,140 @@ def build_series(
     zone: object = tz  # typed loosely: callers may pass anything
     if not isinstance(zone, tzinfo):
         check_tz(f"Series {id!r}", zone)
-    target = None if unit is None else normalize_unit(unit)
     items = measurements if type(measurements) is list else _as_list(id, measurements)
-    last_day = _last_day(until)
-    # The hot path of every evaluation: one plain loop (series are short, so
-    # fixed costs weigh more than per-item ones), one conversion lookup per
-    # distinct unit, one sort of (time, value, index) rows.
-    rows: list[tuple[float, float, int]] = []
-    append = rows.append
-    conversions: dict[str, Conversion] = {}
-    unit_left_out = False  # a check-in left out has a unit still to check
-    for index, item in enumerate(items):
-        if type(item) is not Measurement and not isinstance(item, Measurement):
-            _reject(id, item)
-        at = item.at
-        if type(at) is date:
-            if at > last_day:
-                unit_left_out = unit_left_out or item.unit is not None
-                continue
-            key = at.toordinal() * SECONDS_PER_DAY
-        else:
-            key = instant_key(at, tz)
-            if key > until:
-                unit_left_out = unit_left_out or item.unit is not None
-                continue
-        value = item.value
-        if item.unit is not None:
-            step = conversions.get(item.unit)
-            if step is None:
-                step = conversions[item.unit] = _conversion(id, item, target)
-            value = value * step.scale + step.offset
-        append((key, value, index))
-    if unit_left_out:
-        _check_units(id, items, target, conversions)
-    if not rows:
-        return cls(id=id, unit=target, tz=tz, times=(), values=(), measurements=())
-    rows.sort()
-    times, values, order = zip(*rows, strict=True)  # transpose the rows
-    if len(set(map(complex, times, values))) != len(rows):
-        # Rare: equal time and value; the other fields decide, not the
-        # input order.
-        rows.sort(key=lambda row: (row[0], row[1], *_tie_break(items[row[2]])))
-        order = tuple([row[2] for row in rows])
+    if set(map(type, items)) - {Measurement}:
+        for item in items:
+            if not isinstance(item, Measurement):
+                _reject(id, item)
+    columns = Columns(
+        ats=list(map(_AT, items)),
+        values=list(map(_VALUE, items)),
+        units=list(map(_UNIT, items)),
+        describe=lambda i: items[i],
+    )
+    target = None if unit is None else normalize_unit(unit)
+    times, values, order = index_rows(
+        id, columns, range(len(items)), target, clock or Clock(tz), until
+    )
     return cls(
         id=id,
         unit=target,
         tz=tz,
         times=times,
         values=values,
-        measurements=tuple(map(items.__getitem__, order)),
+        rows=tuple(map(items.__getitem__, order)),
     )
 
 
-def _last_day(until: float) -> date:
-    """The last day whose plain dates are not after ``until`` (00:00 <= until)."""
-    if until >= _MAX_KEY:
-        return date.max
-    return date.fromordinal(max(1, int(until // SECONDS_PER_DAY)))
-
-
-def _check_units(
+def table_series(
     id: str,
-    items: list[Measurement],
+    table: Checkins,
+    rows: Sequence[int],
+    *,
+    unit: str | None,
+    clock: Clock,
+    until: float,
+) -> Series:
+    """Index the rows of ``id`` in a check-in table, without a Measurement each."""
+    columns = Columns(
+        ats=table.ats,
+        values=table.values,
+        units=table.units,
+        describe=partial(table_measurement, table),
+    )
+    times, values, order = index_rows(id, columns, rows, unit, clock, until)
+    return Series(
+        id=id,
+        unit=unit,
+        tz=clock.tz,
+        times=times,
+        values=values,
+        rows=TableRows(table, order),
+    )
+
+
+@attrs.frozen
+class Columns:
+    """Check-ins as columns, and how to rebuild row ``i`` for messages and ties."""
+
+    ats: Sequence[date]
+    values: Sequence[float]
+    units: Sequence[str | None]
+    describe: Callable[[int], Measurement]
+
+
+def index_rows(
+    id: str,
+    columns: Columns,
+    rows: Iterable[int],
     target: str | None,
-    conversions: dict[str, Conversion],
-) -> None:
-    """Check the units of the check-ins a series left out (C-level scan)."""
-    for unit in set(map(_UNIT, items)) - conversions.keys() - {None}:
-        item = next(item for item in items if item.unit == unit)
-        conversions[unit] = _conversion(id, item, target)
+    clock: Clock,
+    until: float,
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """Sort, convert and cut the given rows: (times, values, row of each).
+
+    The hot path of every evaluation: one plain loop (series are short, so
+    fixed costs weigh more than per-item ones), one conversion lookup per
+    distinct unit, one sort of (time, value, row) triples.
+    """
+    ats, values, units = columns.ats, columns.values, columns.units
+    fixed = clock.fixed_offset
+    entries: list[tuple[float, float, int]] = []
+    append = entries.append
+    conversions: dict[str, Conversion] = {}
+    left_out: set[str] = set()  # units of check-ins left out, still to check
+    for row in rows:
+        at = ats[row]
+        if type(at) is date and fixed is not None:
+            key = at.toordinal() * SECONDS_PER_DAY - fixed
+        else:
+            key = clock.instant(at)
+        unit = units[row]
+        if key > until:
+            if unit is not None:
+                left_out.add(unit)
+            continue
+        # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
+        value = values[row] + 0.0
+        if unit is not None:
+            step = conversions.get(unit)
+            if step is None:
+                step = conversions[unit] = _conversion(
+                    id, columns.describe(row), target
+                )
+            value = value * step.scale + step.offset
+        append((key, value, row))
+    for unit in left_out - conversions.keys():
+        _conversion(id, _first_with(columns, unit), target)
+    if not entries:
+        return (), (), ()
+    entries.sort()
+    times, converted, order = zip(*entries, strict=True)  # transpose
+    if conversions:
+        _check_finite(id, converted, times)
+    if len(set(map(complex, times, converted))) != len(entries):
+        # Rare: equal time and value; the other fields decide, not input order.
+        entries.sort(key=lambda e: (e[0], e[1], *_tie_break(columns.describe(e[2]))))
+        order = tuple([entry[2] for entry in entries])
+    return times, converted, order
+
+
+def _first_with(columns: Columns, unit: str) -> Measurement:
+    row = list(columns.units).index(unit)
+    return columns.describe(row)
+
+
+def _check_finite(id: str, values: Sequence[float], times: Sequence[float]) -> None:
+    """A conversion may overflow (1e307 kUSD in USD): say so, never store inf."""
+    for value, time in zip(values, times, strict=True):
+        if not math.isfinite(value):
+            raise InvalidValueError(
+                subject=f"Series {id!r}",
+                field="values",
+                value=value,
+                expected="a value that stays finite in the series' unit "
+                f"(a check-in at instant {time} overflowed on conversion)",
+            )
 
 
 def _as_list(id: str, measurements: object) -> list[Measurement]:
@@ -279,5 +433,6 @@ def _conversion(id: str, item: Measurement, target: str | None) -> Conversion:
         ) from exc
 
 
+_AT = attrgetter("at")
+_VALUE = attrgetter("value")
 _UNIT = attrgetter("unit")
-_MAX_KEY = date.max.toordinal() * SECONDS_PER_DAY

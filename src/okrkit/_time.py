@@ -9,7 +9,7 @@ compare and to bisect.
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from okrkit.exceptions import InvalidTypeError
 
@@ -59,3 +59,68 @@ def check_tz(subject: str, tz: object) -> tzinfo:
             subject=subject, field="tz", value=tz, expected="a datetime.tzinfo"
         )
     return tz
+
+
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+class Clock:
+    """Turns dates and datetimes into instants on one time line, for one zone.
+
+    An instant is a float of seconds since 0001-01-01 00:00 UTC (so in UTC it
+    equals the local key above).  Comparing instants, not local wall times,
+    keeps check-ins in the repeated hour of a daylight-saving change in order.
+    A ``date`` is 00:00 local on that day; a naive ``datetime`` is local wall
+    time (the first of two, in a repeated hour); an aware one is exact.
+
+    >>> from datetime import timedelta, timezone
+    >>> clock = Clock(timezone(timedelta(hours=2)))
+    >>> clock.day(date(2026, 1, 2)) == Clock(UTC).day(date(2026, 1, 2)) - 7200
+    True
+    """
+
+    __slots__ = ("fixed_offset", "tz")
+    tz: tzinfo
+    fixed_offset: float | None  # the zone's one UTC offset, if it has only one
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        # Zones with one constant offset (UTC, timezone(...)) take a fast path.
+        offset = tz.utcoffset(None)
+        self.fixed_offset = None if offset is None else offset.total_seconds()
+
+    def _offset(self, wall: datetime) -> float:
+        if self.fixed_offset is not None:
+            return self.fixed_offset
+        offset = self.tz.utcoffset(wall.replace(tzinfo=None))
+        return 0.0 if offset is None else offset.total_seconds()
+
+    def day(self, day: date) -> float:
+        """Return the instant of 00:00 local on ``day``."""
+        base = day.toordinal() * SECONDS_PER_DAY
+        if self.fixed_offset is not None:
+            return base - self.fixed_offset
+        return base - self._offset(datetime(day.year, day.month, day.day))
+
+    def instant(self, at: date) -> float:
+        """Return the instant of a ``date`` or ``datetime``."""
+        if type(at) is date:
+            return self.day(at)
+        assert isinstance(at, datetime)
+        if at.tzinfo is not None and at.utcoffset() is not None:
+            return (at - _EPOCH).total_seconds() + SECONDS_PER_DAY
+        wall = (
+            at.toordinal() * SECONDS_PER_DAY
+            + at.hour * 3600.0
+            + at.minute * 60.0
+            + at.second
+            + at.microsecond / 1e6
+        )
+        return wall - self._offset(at)
+
+    def local_date(self, at: date) -> date | None:
+        """Return the local day of ``at``; None if it falls outside the calendar."""
+        try:
+            return local_date(at, self.tz)
+        except OverflowError:
+            return None

@@ -1,0 +1,101 @@
+"""The check-in store: the one place that knows how check-ins arrived.
+
+The engine asks it for the series of an id in a unit; the store builds it from
+whatever the caller gave: a mapping from id to ``Measurement``s or ready
+``Series``, or a :class:`~okrkit.Checkins` table.  Check-ins after the as-of
+instant never count, so they are left out here (though still checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from okrkit import _validate
+from okrkit._checkins import Checkins
+from okrkit._measurement import Measurement
+from okrkit._series import Series, build_series, table_series
+from okrkit._time import Clock
+from okrkit.exceptions import InvalidTypeError
+
+MeasurementSource = Series | Iterable[Measurement]
+Measurements = Mapping[str, MeasurementSource] | Checkins
+
+
+class CheckinStore:
+    """Series of check-ins by id, cut at an instant, in the units asked for."""
+
+    __slots__ = ("_cache", "_clock", "_mapping", "_table", "_until")
+
+    def __init__(self, measurements: Measurements, clock: Clock, until: float):
+        self._clock = clock
+        self._until = until
+        self._cache: dict[tuple[str, str | None], Series] = {}
+        self._table: Checkins | None = None
+        self._mapping: Mapping[str, MeasurementSource] = {}
+        if isinstance(measurements, Checkins):
+            self._table = measurements
+        else:
+            self._mapping = _stable(measurements)
+
+    def given(self) -> frozenset[str]:
+        """The ids the caller gave check-ins for."""
+        if self._table is not None:
+            return self._table.ids_seen
+        return frozenset(self._mapping)
+
+    def series(self, id: str, unit: str | None, *, keep: bool = False) -> Series:
+        """The series of ``id`` in ``unit``; ``keep`` it when others read it too.
+
+        A key result's own series is read once, so it is not kept: freed right
+        away, it costs the garbage collector nothing.
+        """
+        key = (id, unit)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._build(id, unit)
+            if keep:
+                self._cache[key] = found
+        return found
+
+    def _build(self, id: str, unit: str | None) -> Series:
+        clock, until = self._clock, self._until
+        if self._table is not None:
+            rows = self._table.groups().get(id, ())
+            return table_series(
+                id, self._table, rows, unit=unit, clock=clock, until=until
+            )
+        source = self._mapping.get(id, ())
+        if isinstance(source, Series):
+            if source.tz == clock.tz:
+                # Built elsewhere: its values are in its own unit, not ours.
+                return source.in_unit(unit)
+            source = source.measurements  # its instants were placed in another zone
+        return build_series(
+            Series, id, source, unit=unit, tz=clock.tz, until=until, clock=clock
+        )
+
+
+def _stable(measurements: object) -> dict[str, MeasurementSource]:
+    """Check the mapping, and read one-shot iterables (generators) once."""
+    _validate.of_type(
+        "evaluate",
+        "measurements",
+        measurements,
+        Mapping,
+        "a mapping from id to measurements, or a Checkins table",
+    )
+    assert isinstance(measurements, Mapping)
+    stable: dict[str, MeasurementSource] = {}
+    for id_, items in measurements.items():
+        if isinstance(items, (list, tuple, Series)):
+            stable[id_] = items
+        elif isinstance(items, Iterable) and not isinstance(items, (str, bytes)):
+            stable[id_] = list(items)
+        else:
+            raise InvalidTypeError(
+                subject="evaluate",
+                field=f"measurements[{id_!r}]",
+                value=items,
+                expected="an iterable of Measurement or a Series",
+            )
+    return stable
