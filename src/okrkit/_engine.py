@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from okrkit import _validate
 from okrkit._format import percent
 from okrkit._key_result_eval import (
     Reading,
+    Scored,
     key_result_result,
     read_from_kpi,
     read_own,
     read_rolled,
+    score_reading,
 )
 from okrkit._kpi import KPI
 from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._objective import Objective
 from okrkit._plan import Driven, FromKpi, Node, Plan, Rolled
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._results import KPIResult, ObjectiveResult, Result
 from okrkit._scorecard import Scorecard
 from okrkit._series import Series
 from okrkit._status import Status
@@ -31,8 +34,22 @@ from okrkit.alignment import Finding
 from okrkit.scoring import Pace
 
 
+class RolledUp(NamedTuple):
+    """An objective's numbers: what its parent's roll-up needs."""
+
+    score: float | None
+    status: Status
+    grade: Status | None
+    weight: float
+    started: bool
+
+
 class Engine:
-    """One run of a plan: private working state, never shared."""
+    """One run of a plan: private working state, never shared.
+
+    The run works out every score; result objects (with reasons and
+    forecasts) are made when the scorecard is read (:meth:`make`).
+    """
 
     def __init__(
         self, plan: Plan, store: CheckinStore, previous: Mapping[str, Status]
@@ -40,31 +57,51 @@ class Engine:
         self.plan = plan
         self.store = store
         self.previous = previous
-        self.key_results: dict[str, KeyResultResult] = {}
-        self.objectives: dict[str, ObjectiveResult] = {}
+        self.key_results: dict[str, Scored] = {}
+        self.objectives: dict[str, RolledUp] = {}
+        self.kpis: dict[str, KPIResult] = {}
+        self.groups: dict[str, tuple[str, ...]] = {}
         self.measured: set[str] = set()  # ids with check-ins by as_of
         self.findings: list[Finding] = []  # what the data, not the cascade, shows
 
     def run(self) -> Scorecard:
         """Evaluate KPIs, then key results and objectives from the leaves up."""
         plan = self.plan
-        kpis = {kpi_id: self._kpi(kpi) for kpi_id, kpi in plan.kpis.items()}
+        self.kpis = {kpi_id: self._kpi(kpi) for kpi_id, kpi in plan.kpis.items()}
         for objective_id in plan.cascade.rollup_order:
             for node in plan.nodes[objective_id]:
                 self.key_results[node.kr.id] = self._key_result(node)
             objective = plan.cascade.objective(objective_id)
             self.objectives[objective_id] = self._objective(objective)
         order = plan.cascade.order
-        return Scorecard(
-            as_of=plan.as_of,
-            objectives=tuple(self.objectives[i] for i in order),
-            key_results=tuple(
-                self.key_results[node.kr.id] for i in order for node in plan.nodes[i]
-            ),
-            kpis=tuple(kpis[kpi.id] for kpi in plan.cascade.kpis),
-            findings=plan.cascade.findings(measured=self.measured)
-            + tuple(self.findings),
+        self.groups = {
+            "objectives": order,
+            "key_results": tuple(node.kr.id for i in order for node in plan.nodes[i]),
+            "kpis": tuple(kpi.id for kpi in plan.cascade.kpis),
+        }
+        findings = plan.cascade.findings(measured=self.measured)
+        return Scorecard._deferred(
+            as_of=plan.as_of, findings=findings + tuple(self.findings), pending=self
         )
+
+    # -- results, made when read --------------------------------------------------
+
+    def ids(self, group: str) -> tuple[str, ...]:
+        """The ids of a group of results, in scorecard order."""
+        return self.groups[group]
+
+    def has(self, id: str) -> bool:
+        """Whether the evaluation has a result for ``id``."""
+        return id in self.key_results or id in self.objectives or id in self.kpis
+
+    def make(self, id: str) -> Result:
+        """Make the result object of ``id``."""
+        scored = self.key_results.get(id)
+        if scored is not None:
+            return key_result_result(scored, self.plan.options.clock)
+        if id in self.objectives:
+            return self._objective_result(self.plan.cascade.objective(id))
+        return self.kpis[id]
 
     def _series(self, kpi: KPI) -> tuple[Series, ...]:
         parts = kpi_series(kpi, self.store)
@@ -87,7 +124,7 @@ class Engine:
             clock=plan.options.clock,
         )
 
-    def _key_result(self, node: Node) -> KeyResultResult:
+    def _key_result(self, node: Node) -> Scored:
         kr, view, source = node.kr, node.view, node.source
         if isinstance(source, FromKpi):
             parts = self._series(source.kpi)
@@ -112,8 +149,8 @@ class Engine:
         node: Node,
         reading: Reading,
         driven: tuple[str, float] | None = None,
-    ) -> KeyResultResult:
-        return key_result_result(
+    ) -> Scored:
+        return score_reading(
             reading,
             node.view,
             self.plan.options,
@@ -122,7 +159,7 @@ class Engine:
             driven=driven,
         )
 
-    def _driven(self, node: Node, source: Driven, own: Series) -> KeyResultResult:
+    def _driven(self, node: Node, source: Driven, own: Series) -> Scored:
         """A key result driven by objectives: the weighted mean of their scores."""
         reading = read_own(node.kr, own, node.view)  # no check-ins: value None
         pairs = [
@@ -134,7 +171,8 @@ class Engine:
         if not pairs or total == 0 or not node.view.started:
             return self._score(node, reading)
         score = math.fsum(score * weight for score, weight in pairs) / total
-        names = ", ".join(self.objectives[i].title for i in source.drivers)
+        cascade = self.plan.cascade
+        names = ", ".join(cascade.objective(i).title for i in source.drivers)
         return self._score(node, reading, driven=(names, score))
 
     def _overridden(self, node: Node, source: Rolled | Driven) -> None:
@@ -154,26 +192,30 @@ class Engine:
             )
         )
 
-    def _objective(self, objective: Objective) -> ObjectiveResult:
+    def _children(self, objective: Objective) -> list[str]:
+        cascade = self.plan.cascade
+        return [
+            c
+            for c in cascade.children(objective.id)
+            if cascade.objective(c).parent == objective.id
+        ]
+
+    def _objective(self, objective: Objective) -> RolledUp:
+        """Roll an objective's key results and child objectives up into a score."""
         plan, rollup = self.plan, self.plan.options.rollup
         view = plan.views[objective.period]
-        krs = [self.key_results[kr.id] for kr in objective.key_results]
-        children = [
-            self.objectives[c]
-            for c in plan.cascade.children(objective.id)
-            if plan.cascade.objective(c).parent == objective.id
-        ]
+        children = [self.objectives[c] for c in self._children(objective)]
         include = rollup.include
         if include == "children" and not children:
             include = "key_results"  # a leaf has only its key results to show
         pairs: list[tuple[float, float]] = []
         if include in ("both", "key_results"):
-            for result in krs:
-                self._add(pairs, result.score, result.weight, result.started)
+            for kr in objective.key_results:
+                scored = self.key_results[kr.id]
+                self._add(pairs, scored.score, kr.weight, scored.view.started)
         if include in ("both", "children"):
             for child in children:
-                started = plan.views[child.period].started
-                self._add(pairs, child.score, child.weight, started)
+                self._add(pairs, child.score, child.weight, child.started)
         score = None
         if pairs and math.fsum(weight for _, weight in pairs) > 0:
             score = rollup.combine(pairs)
@@ -186,7 +228,19 @@ class Engine:
         grade = None
         if score is not None and options.grading is not None:
             grade = options.grading.grade(score, committed=objective.committed)
-        confidences = [r.confidence for r in krs if r.confidence is not None]
+        return RolledUp(score, status, grade, objective.weight, view.started)
+
+    def _objective_result(self, objective: Objective) -> ObjectiveResult:
+        plan = self.plan
+        view = plan.views[objective.period]
+        rolled = self.objectives[objective.id]
+        krs = [self.key_results[kr.id] for kr in objective.key_results]
+        confidences = [
+            s.reading.latest[1]
+            for s in krs
+            if s.reading.latest is not None and s.reading.latest[1] is not None
+        ]
+        children = self._children(objective)
         return ObjectiveResult(
             id=objective.id,
             title=objective.title,
@@ -196,10 +250,10 @@ class Engine:
             committed=objective.committed,
             depth=plan.cascade.depth(objective.id),
             parent=plan.cascade.parent_of(objective.id),
-            progress=score,
-            score=score,
-            status=status,
-            grade=grade,
+            progress=rolled.score,
+            score=rolled.score,
+            status=rolled.status,
+            grade=rolled.grade,
             expected=view.elapsed,
             confidence=math.fsum(confidences) / len(confidences)
             if confidences
@@ -209,7 +263,12 @@ class Engine:
             health=objective.health,
             related=objective.related,
             reason=_objective_reason(
-                objective, score, view.elapsed, status, krs, children, view.started
+                objective,
+                rolled,
+                view.elapsed,
+                krs,
+                [self.objectives[c].weight for c in children],
+                view.started,
             ),
         )
 
@@ -228,11 +287,10 @@ class Engine:
 
 def _objective_reason(
     objective: Objective,
-    score: float | None,
+    rolled: RolledUp,
     expected: float,
-    status: Status,
-    krs: list[KeyResultResult],
-    children: list[ObjectiveResult],
+    krs: list[Scored],
+    child_weights: list[float],
     started: bool,
 ) -> str:
     if not started:
@@ -240,22 +298,22 @@ def _objective_reason(
     parts = []
     if krs:
         parts.append(f"{len(krs)} key result{'s' if len(krs) != 1 else ''}")
-    if children:
-        parts.append(
-            f"{len(children)} team objective{'s' if len(children) != 1 else ''}"
-        )
+    if child_weights:
+        count = len(child_weights)
+        parts.append(f"{count} team objective{'s' if count != 1 else ''}")
     counted = " and ".join(parts) or "nothing to roll up"
+    score = rolled.score
     if score is None:
-        weights = [r.weight for r in krs] + [c.weight for c in children]
+        weights = [kr.weight for kr in objective.key_results] + child_weights
         if weights and not any(weights):
             return f"{objective.title}: no score: every weight is 0 ({counted})."
         return f"{objective.title}: no score yet ({counted} without check-ins)."
-    scored = [r for r in krs if r.score is not None]
+    scored = [s for s in krs if s.score is not None]
     weakest = ""
     if len(scored) > 1:
-        low = min(scored, key=lambda r: r.score if r.score is not None else 0.0)
-        weakest = f"; weakest: {low.title} ({percent(low.score or 0.0)})"
+        low = min(scored, key=lambda s: s.score if s.score is not None else 0.0)
+        weakest = f"; weakest: {low.reading.kr.title} ({percent(low.score or 0.0)})"
     return (
         f"{objective.title}: {percent(score)} at {percent(expected)} of "
-        f"{objective.period}, {Pace.words(status)} ({counted}{weakest})."
+        f"{objective.period}, {Pace.words(rolled.status)} ({counted}{weakest})."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, tzinfo
+from typing import NamedTuple
 
 import attrs
 
@@ -29,7 +30,7 @@ from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore, MeasurementSource
 from okrkit._time import Clock
-from okrkit.exceptions import InvalidValueError, PeriodError
+from okrkit.exceptions import InvalidValueError, OkrkitError, PeriodError
 from okrkit.scoring import Pace, RollUp, ScoreContext, ScoringStrategy
 from okrkit.units import conversion
 
@@ -46,7 +47,7 @@ class Reading:
     points: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # forecast
     aggregation: Aggregation = Aggregation.LAST
     sub_values: tuple[float | None, ...] = ()
-    no_baseline: str = ""  # the KPI whose baseline is missing, if it is
+    blocked: str = ""  # why there can be no value, if there cannot
 
 
 def evaluate_key_result(
@@ -106,7 +107,8 @@ def evaluate_key_result(
         reading = read_own(
             key_result, store.series(key_result.id, key_result.unit), view
         )
-    return key_result_result(reading, view, options, as_of=as_of, committed=committed)
+    scored = score_reading(reading, view, options, as_of=as_of, committed=committed)
+    return key_result_result(scored, clock)
 
 
 # -- reading ----------------------------------------------------------------------
@@ -128,13 +130,22 @@ def read_from_kpi(
     if kr.kind is Kind.RELATIVE and not kr.resolved:
         baseline = _baseline(kpi, parts, view.period, aggregation, clock)
         if baseline is None or baseline == 0:
-            return Reading(None, kr, unit, label, no_baseline=kpi.name)
-        kr = kr.resolve(_converter(kpi.unit, kr.unit)(baseline))
+            why = f"no {kpi.name} value before {view.period} to start from"
+            return Reading(None, kr, unit, label, blocked=why)
+        start = _converter(kpi.unit, kr.unit)(baseline)
+        try:
+            kr = kr.resolve(start)
+        except OkrkitError:  # a change too small to move the target, say
+            why = (
+                f"a change of {kr.change!r} on the {kpi.name} baseline {start!r} "
+                "leaves the target equal to the start"
+            )
+            return Reading(None, kr, unit, label, blocked=why)
     return _read(kr, parts, kpi, view, aggregation, unit, label)
 
 
 def read_rolled(
-    kr: KeyResult, children: Iterable[KeyResultResult], own: Series, view: View
+    kr: KeyResult, children: Iterable[Scored], own: Series, view: View
 ) -> Reading:
     """Value roll-up: the SUM (or the parent's aggregation) of contributors' values.
 
@@ -142,9 +153,9 @@ def read_rolled(
     is None.
     """
     values = [
-        conversion(child.unit, kr.unit).apply(child.value)
+        conversion(child.reading.unit, kr.unit).apply(child.reading.value)
         for child in children
-        if child.value is not None
+        if child.reading.value is not None
     ]
     value = (kr.aggregation or Aggregation.SUM).apply(values) if values else None
     if value is not None:
@@ -288,7 +299,26 @@ def _latest(parts: tuple[Series, ...], view: View) -> tuple[date, float | None] 
 # -- scoring ----------------------------------------------------------------------
 
 
-def key_result_result(
+class Scored(NamedTuple):
+    """A key result's numbers: all that roll-ups and pace need, cheap to make.
+
+    The result object, with its forecast and reason, is made from it only
+    when someone reads it (:func:`key_result_result`).
+    """
+
+    reading: Reading
+    view: View
+    committed: bool
+    progress: float | None
+    score: float | None
+    status: Status
+    grade: Status | None
+    expected: float
+    when: str
+    driven: tuple[str, float] | None
+
+
+def score_reading(
     reading: Reading,
     view: View,
     options: Options,
@@ -296,8 +326,8 @@ def key_result_result(
     as_of: date,
     committed: bool,
     driven: tuple[str, float] | None = None,
-) -> KeyResultResult:
-    """Score a reading: progress, score, grade, pace, forecast and reason.
+) -> Scored:
+    """Score a reading: progress, score, grade and pace.
 
     ``driven`` is (the driving objectives' titles, their weighted mean
     score) for a key result driven by objectives.
@@ -317,9 +347,18 @@ def key_result_result(
         score = options.scoring.score(kr, value, context)
         if type(score) is not float or not math.isfinite(score):
             score = _validate.real(f"KeyResult {kr.id!r}", "score", score)
-    if score is not None and options.grading is not None and driven is None:
-        grade = options.grading.grade(score, committed=committed)
+        if options.grading is not None:
+            grade = options.grading.grade(score, committed=committed)
     status = options.pace.status(score, expected, target_score=options.target_score)
+    return Scored(
+        reading, view, committed, progress, score, status, grade, expected, when, driven
+    )
+
+
+def key_result_result(scored: Scored, clock: Clock) -> KeyResultResult:
+    """Make the result of a scored key result: its forecast and reason too."""
+    reading, view = scored.reading, scored.view
+    kr = reading.kr
     projection = None
     if reading.points is not None:
         times, values = reading.points
@@ -329,35 +368,30 @@ def key_result_result(
         id=kr.id,
         title=kr.title,
         kind=kr.kind,
-        value=value,
+        value=reading.value,
         unit=reading.unit,
         label=reading.label,
         start=kr.start,
         target=kr.target,
         weight=kr.weight,
-        progress=progress,
-        score=score,
-        status=status,
-        grade=grade,
-        expected=expected,
+        progress=scored.progress,
+        score=scored.score,
+        status=scored.status,
+        grade=scored.grade,
+        expected=scored.expected,
         forecast=None if projection is None else projection.value,
         forecast_progress=None if projection is None else projection.progress,
         confidence=None if latest is None else latest[1],
-        last_measured=None if latest is None else options.clock.local_date(latest[0]),
+        last_measured=None if latest is None else clock.local_date(latest[0]),
         started=view.started,
         sub_values=reading.sub_values,
-        reason=_reason(reading, view, progress, when, status, driven),
+        reason=_reason(scored),
     )
 
 
-def _reason(
-    reading: Reading,
-    view: View,
-    progress: float | None,
-    when: str,
-    status: Status,
-    driven: tuple[str, float] | None,
-) -> str:
+def _reason(scored: Scored) -> str:
+    reading, view, driven = scored.reading, scored.view, scored.driven
+    progress, when, status = scored.progress, scored.when, scored.status
     kr, value = reading.kr, reading.value
     if not view.started:
         return f"{kr.title}: {view.period} has not started."
@@ -366,11 +400,8 @@ def _reason(
             f"{kr.title}: driven by {driven[0]}: {percent(driven[1])} {when}, "
             f"{Pace.words(status)}."
         )
-    if reading.no_baseline:
-        return (
-            f"{kr.title}: no {reading.no_baseline} value before {view.period} to "
-            "start from, so no target yet."
-        )
+    if reading.blocked:
+        return f"{kr.title}: {reading.blocked}, so no target yet."
     if value is None or progress is None:
         return f"{kr.title}: no check-in yet {when}."
     what = _what(kr, value, reading.unit, reading.label)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from types import MappingProxyType
+from typing import Any, Protocol
 
 import attrs
 
@@ -33,6 +33,12 @@ class Scorecard:
     <Scorecard as of 2026-02-15: 1 objective, 1 key result, 0 KPIs, 1 finding>
 
     ``print(card)`` prints the same table as :func:`okrkit.render`.
+
+    An evaluation makes each result object only when it is first read
+    (``card[id]``, iterating, the ``objectives`` / ``key_results`` / ``kpis``
+    tuples, equality, pickling): reasons and forecasts cost nothing until
+    then.  Reading is safe from several threads; a result made twice at once
+    is made equal.
     """
 
     as_of: date
@@ -43,17 +49,57 @@ class Scorecard:
     _index: Mapping[str, Result] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _pending: Pending | None = attrs.field(
+        init=False, eq=False, repr=False, hash=False, default=None
+    )
 
     def __attrs_post_init__(self) -> None:
         index: dict[str, Result] = {}
         for group in (self.objectives, self.key_results, self.kpis):
             for result in group:
                 index[result.id] = result
-        object.__setattr__(self, "_index", MappingProxyType(index))
+        object.__setattr__(self, "_index", index)
+
+    @classmethod
+    def _deferred(
+        cls, *, as_of: date, findings: tuple[Finding, ...], pending: Pending
+    ) -> Scorecard:
+        """A scorecard whose results are made when first read (the engine's)."""
+        card = object.__new__(cls)
+        object.__setattr__(card, "as_of", as_of)
+        object.__setattr__(card, "findings", findings)
+        object.__setattr__(card, "_pending", pending)
+        object.__setattr__(card, "_index", {})
+        return card
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for a result tuple a deferred scorecard has not made yet.
+        pending = object.__getattribute__(self, "_pending")
+        if pending is None or name not in _GROUPS:
+            raise AttributeError(name)
+        made = tuple(map(self._result, pending.ids(name)))
+        object.__setattr__(self, name, made)
+        return made
+
+    def _result(self, id: str) -> Result:
+        found = self._index.get(id)
+        if found is None:
+            pending = self._pending
+            if pending is None or not pending.has(id):
+                raise KeyError(id)
+            found = self._index[id] = pending.make(id)  # type: ignore[index]
+        return found
+
+    def __reduce__(self) -> tuple[Callable[..., Scorecard], tuple[Any, ...]]:
+        # Pickle and deepcopy the results themselves, never the engine.
+        return (
+            _rebuild,
+            (self.as_of, self.objectives, self.key_results, self.kpis, self.findings),
+        )
 
     def __getitem__(self, id: str) -> Result:
         try:
-            return self._index[id]
+            return self._result(id)
         except KeyError:
             raise UnknownIdError(
                 subject="Scorecard",
@@ -64,23 +110,35 @@ class Scorecard:
 
     def get(self, id: str) -> Result | None:
         """Return the result for ``id``, or None."""
-        return self._index.get(id)
+        try:
+            return self._result(id)
+        except KeyError:
+            return None
 
     def __contains__(self, id: object) -> bool:
-        return id in self._index
+        if not isinstance(id, str):
+            return False
+        pending = self._pending
+        return id in self._index or (pending is not None and pending.has(id))
 
     def __iter__(self) -> Iterator[ObjectiveResult]:
         return iter(self.objectives)
 
+    def _count_of(self, group: str) -> int:
+        pending = self._pending
+        if pending is not None:
+            return len(pending.ids(group))
+        return len(getattr(self, group))
+
     def __len__(self) -> int:
-        return len(self.objectives)
+        return self._count_of("objectives")
 
     def __repr__(self) -> str:
         return (
             f"<Scorecard as of {self.as_of.isoformat()}: "
-            f"{_count(len(self.objectives), 'objective')}, "
-            f"{_count(len(self.key_results), 'key result')}, "
-            f"{_count(len(self.kpis), 'KPI')}, "
+            f"{_count(self._count_of('objectives'), 'objective')}, "
+            f"{_count(self._count_of('key_results'), 'key result')}, "
+            f"{_count(self._count_of('kpis'), 'KPI')}, "
             f"{_count(len(self.findings), 'finding')}>"
         )
 
@@ -109,15 +167,47 @@ class Scorecard:
         return tuple(self._key_result(kr) for kr in found.key_results)
 
     def _objective(self, id: str) -> ObjectiveResult:
-        result = self._index[id]
+        result = self._result(id)
         assert isinstance(result, ObjectiveResult)
         return result
 
     def _key_result(self, id: str) -> KeyResultResult:
-        result = self._index[id]
+        result = self._result(id)
         assert isinstance(result, KeyResultResult)
         return result
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+_GROUPS = frozenset({"objectives", "key_results", "kpis"})
+
+
+class Pending(Protocol):
+    """Results an evaluation has worked out but not yet made into objects."""
+
+    def ids(self, group: str) -> tuple[str, ...]:
+        """The ids of a group ("objectives", "key_results", "kpis"), in order."""
+
+    def has(self, id: str) -> bool:
+        """Whether ``id`` is one of them."""
+
+    def make(self, id: str) -> Result:
+        """Make the result of ``id``."""
+
+
+def _rebuild(
+    as_of: date,
+    objectives: tuple[ObjectiveResult, ...],
+    key_results: tuple[KeyResultResult, ...],
+    kpis: tuple[KPIResult, ...],
+    findings: tuple[Finding, ...],
+) -> Scorecard:
+    return Scorecard(
+        as_of=as_of,
+        objectives=objectives,
+        key_results=key_results,
+        kpis=kpis,
+        findings=findings,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -379,8 +379,17 @@ def _check_finite(id: str, values: Sequence[float], times: Sequence[float]) -> N
                 field="values",
                 value=value,
                 expected="a value that stays finite in the series' unit "
-                f"(a check-in at instant {time} overflowed on conversion)",
+                f"(the check-in at {_utc(time)} overflowed on conversion)",
             )
+
+
+def _utc(time: float) -> str:
+    """Say an instant in words, for messages."""
+    try:
+        moment = datetime(1, 1, 1) + timedelta(seconds=time - SECONDS_PER_DAY)
+    except OverflowError:
+        return f"instant {time}"
+    return f"{moment.isoformat()} UTC"
 
 
 def _as_list(id: str, measurements: object) -> list[Measurement]:
