@@ -7,7 +7,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
-from operator import attrgetter
+from itertools import repeat
+from operator import add, attrgetter, itemgetter, mul, sub
 from typing import TYPE_CHECKING
 
 import attrs
@@ -280,15 +281,27 @@ def table_series(
     unit: str | None,
     clock: Clock,
     until: float,
+    columns: TableColumns | None = None,
 ) -> Series:
-    """Index the rows of ``id`` in a check-in table, without a Measurement each."""
-    columns = Columns(
-        ats=table.ats,
-        values=table.values,
-        units=table.units,
-        describe=partial(table_measurement, table),
-    )
-    times, values, order = index_rows(id, columns, rows, unit, clock, until)
+    """Index the rows of ``id`` in a check-in table, without a Measurement each.
+
+    ``columns`` are the table's instants and values worked out once for the
+    whole table (:func:`table_columns`); without units to convert, a series
+    is then a gather, a sort and a cut, all at C level.
+    """
+    if columns is not None and columns.unitless:
+        times, values, order = _gather(columns, rows, until)
+        if len(set(map(complex, times, values))) != len(times):
+            # Rare: equal time and value; the other fields decide, not input order.
+            order = _tie_ordered(table, times, values, order)
+    else:
+        general = Columns(
+            ats=table.ats,
+            values=table.values,
+            units=table.units,
+            describe=partial(table_measurement, table),
+        )
+        times, values, order = index_rows(id, general, rows, unit, clock, until)
     return Series(
         id=id,
         unit=unit,
@@ -297,6 +310,63 @@ def table_series(
         values=values,
         rows=TableRows(table, order),
     )
+
+
+def _tie_ordered(
+    table: Checkins,
+    times: tuple[float, ...],
+    values: tuple[float, ...],
+    order: tuple[int, ...],
+) -> tuple[int, ...]:
+    entries = sorted(
+        zip(times, values, order, strict=True),
+        key=lambda e: (e[0], e[1], *_tie_break(table_measurement(table, e[2]))),
+    )
+    return tuple([entry[2] for entry in entries])
+
+
+@attrs.frozen
+class TableColumns:
+    """A table's instants and values, worked out once per evaluation."""
+
+    keys: Sequence[float]
+    values: Sequence[float]
+    unitless: bool  # no row has a unit: nothing to convert or check
+
+
+def table_columns(table: Checkins, clock: Clock) -> TableColumns:
+    """Place every check-in of a table on the time line, in C-level passes."""
+    ats = table.ats
+    fixed = clock.fixed_offset
+    if fixed is not None and set(map(type, ats)) <= {date}:
+        keys: list[float] = list(map(mul, map(_ORDINAL, ats), repeat(SECONDS_PER_DAY)))
+        if fixed:
+            keys = list(map(sub, keys, repeat(fixed)))
+    else:
+        keys = list(map(clock.instant, ats))
+    # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
+    values = list(map(add, table.values, repeat(0.0)))
+    return TableColumns(keys, values, unitless=not any(table.units))
+
+
+def _gather(
+    columns: TableColumns, rows: Sequence[int], until: float
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    if not rows:
+        return (), (), ()
+    if len(rows) == 1:
+        row = rows[0]
+        key = columns.keys[row]
+        return (
+            ((key,), (columns.values[row],), (row,)) if key <= until else ((), (), ())
+        )
+    pick = itemgetter(*rows)
+    entries = sorted(zip(pick(columns.keys), pick(columns.values), rows, strict=True))
+    cut = bisect_right(entries, (until, math.inf, math.inf))
+    if not cut:
+        return (), (), ()
+    times, values, order = zip(*entries[:cut], strict=True)
+    return times, values, order
 
 
 @attrs.frozen
@@ -445,3 +515,4 @@ def _conversion(id: str, item: Measurement, target: str | None) -> Conversion:
 _AT = attrgetter("at")
 _VALUE = attrgetter("value")
 _UNIT = attrgetter("unit")
+_ORDINAL = date.toordinal

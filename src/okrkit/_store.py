@@ -13,7 +13,13 @@ from collections.abc import Iterable, Mapping
 from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
-from okrkit._series import Series, build_series, table_series
+from okrkit._series import (
+    Series,
+    TableColumns,
+    build_series,
+    table_columns,
+    table_series,
+)
 from okrkit._time import Clock
 from okrkit.exceptions import InvalidTypeError
 
@@ -24,13 +30,14 @@ Measurements = Mapping[str, MeasurementSource] | Checkins
 class CheckinStore:
     """Series of check-ins by id, cut at an instant, in the units asked for."""
 
-    __slots__ = ("_cache", "_clock", "_mapping", "_table", "_until")
+    __slots__ = ("_cache", "_clock", "_columns", "_mapping", "_table", "_until")
 
     def __init__(self, measurements: Measurements, clock: Clock, until: float):
         self._clock = clock
         self._until = until
         self._cache: dict[tuple[str, str | None], Series] = {}
         self._table: Checkins | None = None
+        self._columns: TableColumns | None = None
         self._mapping: Mapping[str, MeasurementSource] = {}
         if isinstance(measurements, Checkins):
             self._table = measurements
@@ -59,10 +66,19 @@ class CheckinStore:
 
     def _build(self, id: str, unit: str | None) -> Series:
         clock, until = self._clock, self._until
-        if self._table is not None:
-            rows = self._table.groups().get(id, ())
+        table = self._table
+        if table is not None:
+            if self._columns is None:
+                self._columns = table_columns(table, clock)
+            rows = table.groups().get(id, ())
             return table_series(
-                id, self._table, rows, unit=unit, clock=clock, until=until
+                id,
+                table,
+                rows,
+                unit=unit,
+                clock=clock,
+                until=until,
+                columns=self._columns,
             )
         source = self._mapping.get(id, ())
         if isinstance(source, Series):
