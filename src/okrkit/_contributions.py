@@ -186,7 +186,7 @@ def _split(items: Sequence[_Item]) -> tuple[Contribution, ...]:
             gap = weight * (1.0 - score) / total
         found.append(
             Contribution(
-                id=id_, weight=weight, score=score, contribution=share, gap=gap
+                id=id_, weight=float(weight), score=score, contribution=share, gap=gap
             )
         )
     return tuple(found)
