@@ -1,0 +1,495 @@
+"""Likelihood and pace: the chance of reaching a target, and the pace it needs.
+
+Pure functions on plain floats (time keys in seconds, values in the key
+result's unit), so the engine can call them next to :func:`okrkit._pace.forecast`.
+See docs/explanation/likelihood.md for the model and its assumptions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Sequence
+from typing import Literal
+
+from okrkit._aggregation import Aggregation
+from okrkit._format import number, quantity
+from okrkit._key_result import KeyResult, Kind
+from okrkit._period import Period
+from okrkit._time import SECONDS_PER_DAY, day_key
+from okrkit.exceptions import InvalidValueError
+
+Per = Literal["week", "month"]
+
+#: Seconds in a week, and in the mean Gregorian month (365.2425 / 12 days).
+SECONDS_PER: dict[str, float] = {
+    "week": 7 * SECONDS_PER_DAY,
+    "month": 365.2425 / 12 * SECONDS_PER_DAY,
+}
+
+# Exact enumeration keeps at most this many distinct weighted sums; beyond it
+# objective_probability samples with a fixed seed instead.
+_MAX_STATES = 50_000
+_SAMPLES = 20_000
+_SEED = 20260101
+
+# -- Student's t ---------------------------------------------------------------
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """The continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    # Convergence takes about sqrt(max(a, b)) steps; leave ample room.
+    for m in range(1, 200 + int(20 * math.sqrt(max(a, b)))):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < 1e-16:
+            break
+    return h
+
+
+def regularized_beta(a: float, b: float, x: float) -> float:
+    """Return the regularized incomplete beta function I_x(a, b).
+
+    >>> regularized_beta(2.0, 3.0, 0.0), regularized_beta(2.0, 3.0, 1.0)
+    (0.0, 1.0)
+    >>> round(regularized_beta(1.0, 1.0, 0.3), 12)  # uniform: I_x(1, 1) = x
+    0.3
+    """
+    return _beta(a, b, x, 1.0 - x)
+
+
+def _beta(a: float, b: float, x: float, y: float) -> float:
+    """I_x(a, b) with ``y = 1 - x`` given exactly by the caller (no cancellation)."""
+    if x <= 0.0:
+        return 0.0
+    if y <= 0.0:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b)
+        - math.lgamma(a)
+        - math.lgamma(b)
+        + a * math.log(x)
+        + b * math.log(y)
+    )
+    front = math.exp(log_front)
+    # The continued fraction converges fast on this side; use symmetry otherwise.
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, y) / b
+
+
+def student_t_cdf(x: float, df: float) -> float:
+    """Return P(T <= x) for Student's t distribution with ``df`` degrees of freedom.
+
+    Computed from the regularized incomplete beta function, accurate to
+    about 1e-12; ``df`` need not be a whole number.
+
+    >>> student_t_cdf(0.0, 5)
+    0.5
+    >>> round(student_t_cdf(2.228138851986, 10), 6)  # the 97.5 % point of t(10)
+    0.975
+    """
+    if not df > 0 or not math.isfinite(df):
+        raise InvalidValueError(
+            subject="student_t_cdf",
+            field="df",
+            value=df,
+            expected="a finite number of degrees of freedom above 0",
+        )
+    if math.isnan(x):
+        raise InvalidValueError(
+            subject="student_t_cdf", field="x", value=x, expected="a number"
+        )
+    if math.isinf(x):
+        return 1.0 if x > 0 else 0.0
+    if df > 1e8:  # t(df) is the normal distribution to within 1e-8 here
+        return 0.5 * math.erfc(-x / math.sqrt(2.0))
+    # P(T > |x|) = I_z(df/2, 1/2) / 2 with z = df / (df + x^2); 1 - z is
+    # passed as x^2 / (df + x^2) to keep its digits when x is near 0.
+    spread = df + x * x
+    tail = 0.5 * _beta(df / 2.0, 0.5, df / spread, x * x / spread)
+    return 1.0 - tail if x > 0 else tail
+
+
+# -- the least-squares line and its predictive distribution -------------------
+
+
+def trend_values(
+    values: Sequence[float], aggregation: Aggregation
+) -> Sequence[float] | None:
+    """Return the series a trend is fitted to, as :func:`_pace.forecast` does.
+
+    LAST fits the values themselves, SUM the running total and COUNT the
+    running count; other aggregations have no trend (None).
+
+    >>> trend_values([3.0, 4.0, 5.0], Aggregation.SUM)
+    [3.0, 7.0, 12.0]
+    >>> trend_values([3.0, 4.0], Aggregation.COUNT)
+    [1.0, 2.0]
+    >>> trend_values([1.0], Aggregation.MEAN) is None
+    True
+    """
+    if aggregation is Aggregation.LAST:
+        return values
+    if aggregation is Aggregation.SUM:
+        return list(itertools.accumulate(values))
+    if aggregation is Aggregation.COUNT:
+        return [float(i) for i in range(1, len(values) + 1)]
+    return None
+
+
+def reach_probability(
+    times: Sequence[float],
+    values: Sequence[float],
+    *,
+    end: float,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> float | None:
+    """Return the chance that the value at ``end`` lies in ``[lower, upper]``.
+
+    Fits a least-squares line through (``times``, ``values``) and uses the
+    predictive distribution of a new observation at ``end``: Student's t with
+    n - 2 degrees of freedom, centred on the fitted value, scaled by
+    ``s * sqrt(1 + 1/n + (end - mean_t)**2 / Sxx)``.  ``values`` are already
+    in trend form (see :func:`trend_values`).  An open bound is None: an
+    increase key result passes ``lower=target``, a decrease ``upper=target``.
+
+    None with fewer than three points or when every time is the same.  A
+    perfect line (no residual spread) gives 1.0 or 0.0 by where the fitted
+    value falls; landing on a bound counts as inside.
+
+    >>> day = 86400.0
+    >>> times = [0.0, 10 * day, 20 * day, 30 * day]
+    >>> reach_probability(times, [0.0, 10.0, 20.0, 30.0], end=90 * day, lower=90.0)
+    1.0
+    >>> p = reach_probability(times, [1.0, 9.0, 19.0, 31.0], end=90 * day, lower=90.0)
+    >>> round(p, 4)
+    0.5
+    """
+    count = len(times)
+    if count != len(values):
+        raise InvalidValueError(
+            subject="reach_probability",
+            field="values",
+            value=len(values),
+            expected=f"one value per time ({count})",
+        )
+    if count < 3:
+        return None
+    mean_t = math.fsum(times) / count
+    mean_y = math.fsum(values) / count
+    offsets = [t - mean_t for t in times]
+    sxx = math.fsum(o * o for o in offsets)
+    if sxx == 0:
+        return None
+    slope = math.fsum(o * y for o, y in zip(offsets, values, strict=True)) / sxx
+    residuals = [y - mean_y - slope * o for o, y in zip(offsets, values, strict=True)]
+    sse = math.fsum(r * r for r in residuals)
+    fitted = mean_y + slope * (end - mean_t)
+    if not math.isfinite(fitted):
+        return None
+    s = math.sqrt(sse / (count - 2))
+    size = max(abs(y) for y in values)
+    if s <= 1e-12 * size:  # a perfect line up to rounding: no spread left
+        return 1.0 if _inside(fitted, lower, upper) else 0.0
+    scale = s * math.sqrt(1.0 + 1.0 / count + (end - mean_t) ** 2 / sxx)
+    df = count - 2
+    below_upper = 1.0 if upper is None else student_t_cdf((upper - fitted) / scale, df)
+    below_lower = 0.0 if lower is None else student_t_cdf((lower - fitted) / scale, df)
+    return min(1.0, max(0.0, below_upper - below_lower))
+
+
+def _inside(value: float, lower: float | None, upper: float | None) -> bool:
+    def near(bound: float) -> bool:
+        return math.isclose(value, bound, rel_tol=1e-9, abs_tol=1e-12)
+
+    if lower is not None and value < lower and not near(lower):
+        return False
+    return upper is None or value <= upper or near(upper)
+
+
+def target_bounds(kr: KeyResult) -> tuple[float | None, float | None] | None:
+    """Return the (lower, upper) range a key result must end in to be met.
+
+    Increase and at least: (target, None); decrease and at most: (None,
+    target); within: (low, high); milestones: (all of them, None); done:
+    (1, None).  None for a rate key result or an unresolved relative one.
+
+    >>> target_bounds(KeyResult("k", "Cut churn", start=5, target=2))
+    (None, 2.0)
+    >>> target_bounds(KeyResult.within("t", "Temperature", 19, 23))
+    (19.0, 23.0)
+    """
+    kind = kr.kind
+    if kind in (Kind.LINEAR, Kind.RELATIVE):
+        if kr.start is None or kr.target is None:
+            return None
+        target = float(kr.target)
+        return (target, None) if kr.target > kr.start else (None, target)
+    if kind is Kind.AT_LEAST:
+        return (_float(kr.target), None)
+    if kind is Kind.AT_MOST:
+        return (None, _float(kr.target))
+    if kind is Kind.WITHIN:
+        return (_float(kr.low), _float(kr.high))
+    if kind is Kind.MILESTONES:
+        return (float(len(kr.steps)), None)
+    if kind is Kind.DONE:
+        return (1.0, None)
+    return None  # a rate key result: its value is a per-sub-period mean
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def probability(
+    kr: KeyResult,
+    times: Sequence[float],
+    values: Sequence[float],
+    aggregation: Aggregation,
+    period: Period,
+) -> float | None:
+    """Return the chance that a key result meets its target at the period's end.
+
+    Takes the arguments :func:`okrkit._pace.forecast` takes (the period's
+    check-ins up to as of, in the key result's unit, and the key result with
+    its relative target resolved) and applies :func:`reach_probability`.
+
+    >>> from okrkit import Period
+    >>> kr = KeyResult("k", "Reach 100", start=0, target=100)
+    >>> first = day_key(Period.quarter(2026, 1).start)
+    >>> days = [first + d * 86400.0 for d in (0, 15, 30)]
+    >>> round(probability(kr, days, [0.0, 16.0, 34.0], Aggregation.LAST,
+    ...                   Period.quarter(2026, 1)), 2)
+    0.66
+    """
+    bounds = target_bounds(kr)
+    ys = trend_values(values, aggregation)
+    if bounds is None or ys is None:
+        return None
+    lower, upper = bounds
+    return reach_probability(
+        times, ys, end=day_key(period.end), lower=lower, upper=upper
+    )
+
+
+# -- objectives ----------------------------------------------------------------
+
+
+def objective_probability(
+    probabilities: Sequence[float | None],
+    weights: Sequence[float],
+    threshold: float,
+    scores: Sequence[float | None] | None = None,
+) -> float | None:
+    """Return the chance that a weighted score reaches ``threshold``.
+
+    The model: item i (a key result, or a child objective) ends with score 1
+    with probability ``probabilities[i]``, independently of the others, and
+    otherwise with ``scores[i]`` (clamped to [0, 1]; 0 when ``scores`` or
+    the entry is None).  The score is the weighted mean of the items' scores.
+    The result is exact (a sum over every combination of reached and missed
+    items, merging equal scores), or, past 50,000 distinct scores, the share
+    of 20,000 draws from a fixed seed: the same inputs give the same number.
+
+    None when any item with a positive weight has no probability, when no
+    weight is positive, or when there are no items.
+
+    >>> objective_probability([0.5, 0.5], [1, 1], 1.0)
+    0.25
+    >>> objective_probability([0.5, 0.5], [1, 1], 0.7, scores=[0.8, 0.0])
+    0.5
+    """
+    count = len(probabilities)
+    if len(weights) != count or (scores is not None and len(scores) != count):
+        raise InvalidValueError(
+            subject="objective_probability",
+            field="weights",
+            value=len(weights),
+            expected=f"one weight (and score) per probability ({count})",
+        )
+    items = []
+    for i, (p, w) in enumerate(zip(probabilities, weights, strict=True)):
+        if w < 0 or not math.isfinite(w):
+            raise InvalidValueError(
+                subject="objective_probability",
+                field="weights",
+                value=w,
+                expected="finite weights of zero or more",
+            )
+        if w == 0:
+            continue  # it counts for nothing, whatever happens to it
+        if p is None:
+            return None
+        fallback = scores[i] if scores is not None else None
+        fallback = 0.0 if fallback is None else min(1.0, max(0.0, fallback))
+        items.append((min(1.0, max(0.0, p)), w, fallback))
+    total = math.fsum(w for _, w, _ in items)
+    if not items or total == 0:
+        return None
+    # Compare weighted sums with threshold * total, forgiving rounding.
+    needed = threshold * total - 1e-9 * total
+    exact = _enumerate(items, needed)
+    if exact is not None:
+        return exact
+    return _simulate(items, needed)
+
+
+def _enumerate(
+    items: Sequence[tuple[float, float, float]], needed: float
+) -> float | None:
+    """P(sum >= needed) over distinct weighted sums, or None if too many."""
+    states: dict[float, float] = {0.0: 1.0}
+    for p, w, fallback in items:
+        grown: dict[float, float] = {}
+        for total, chance in states.items():
+            for value, share in ((w, p), (w * fallback, 1.0 - p)):
+                if share == 0.0:
+                    continue
+                key = float(
+                    f"{total + value:.12g}"
+                )  # merge sums equal but for rounding
+                grown[key] = grown.get(key, 0.0) + chance * share
+        states = grown
+        if len(states) > _MAX_STATES:
+            return None
+    reached = math.fsum(c for total, c in states.items() if total >= needed)
+    return min(1.0, max(0.0, reached))
+
+
+def _simulate(items: Sequence[tuple[float, float, float]], needed: float) -> float:
+    rng = random.Random(_SEED)
+    hits = 0
+    for _ in range(_SAMPLES):
+        total = 0.0
+        for p, w, fallback in items:
+            total += w if rng.random() < p else w * fallback
+        hits += total >= needed
+    return hits / _SAMPLES
+
+
+# -- pace ------------------------------------------------------------------------
+
+
+def _per_seconds(per: str) -> float:
+    try:
+        return SECONDS_PER[per]
+    except KeyError:
+        raise InvalidValueError(
+            subject="pace", field="per", value=per, expected="'week' or 'month'"
+        ) from None
+
+
+def needed_pace(
+    value: float,
+    target: float,
+    *,
+    now: float,
+    end: float,
+    per: Per,
+    increase: bool = True,
+) -> float | None:
+    """Return the change per week or month needed from ``now`` to ``end``.
+
+    Signed: negative for a key result that must come down.  A month is the
+    mean Gregorian month, 365.2425 / 12 = 30.436875 days.  None once the
+    value is at or past ``target`` in the key result's direction
+    (``increase``), and when ``now`` is at or after ``end``.
+
+    >>> week = 7 * 86400.0
+    >>> needed_pace(40, 100, now=0.0, end=4 * week, per="week")
+    15.0
+    >>> needed_pace(5, 2, now=0.0, end=3 * week, per="week", increase=False)
+    -1.0
+    >>> needed_pace(100, 100, now=0.0, end=4 * week, per="week") is None
+    True
+    """
+    seconds = _per_seconds(per)
+    if now >= end:
+        return None
+    if (value >= target) if increase else (value <= target):
+        return None
+    return (target - value) / (end - now) * seconds
+
+
+def pace_so_far(
+    first_value: float, first_time: float, value: float, now: float, per: Per
+) -> float | None:
+    """Return the change per week or month from (first_time, first_value) to now.
+
+    None when no time has passed.
+
+    >>> pace_so_far(0.0, 0.0, 60.0, 14 * 86400.0, "week")
+    30.0
+    """
+    seconds = _per_seconds(per)
+    if now <= first_time:
+        return None
+    return (value - first_value) / (now - first_time) * seconds
+
+
+def key_result_needed_pace(
+    kr: KeyResult, value: float | None, *, now: float, end: float, per: Per
+) -> float | None:
+    """Return the pace a key result needs to meet its target by ``end``.
+
+    Uses :func:`target_bounds`: a within key result outside its range
+    heads for the nearer edge.  None with no value, inside the range, or
+    for kinds without a target to head for.
+
+    >>> kr = KeyResult("k", "Acquire 600", start=0, target=600, label="customers")
+    >>> key_result_needed_pace(kr, 180.0, now=0.0, end=10 * 7 * 86400.0, per="week")
+    42.0
+    """
+    bounds = target_bounds(kr)
+    if value is None or bounds is None:
+        return None
+    lower, upper = bounds
+    if lower is not None and value < lower:
+        return needed_pace(value, lower, now=now, end=end, per=per, increase=True)
+    if upper is not None and value > upper:
+        return needed_pace(value, upper, now=now, end=end, per=per, increase=False)
+    return None
+
+
+def pace_sentence(
+    needed: float,
+    so_far: float | None,
+    *,
+    unit: str | None,
+    label: str = "",
+    per: Per = "week",
+) -> str:
+    """Say the pace needed and the pace so far, for a reason.
+
+    >>> pace_sentence(42, 30, unit=None, label="customers")
+    'needs 42 customers a week, has done 30 a week'
+    >>> pace_sentence(-2.5, -1, unit="ms", per="month")
+    'needs -2.5 ms a month, has done -1 a month'
+    >>> pace_sentence(3, None, unit="USD")
+    'needs 3 USD a week'
+    """
+    text = f"needs {quantity(needed, unit, label)} a {per}"
+    if so_far is None:
+        return text
+    return f"{text}, has done {number(so_far)} a {per}"
