@@ -1,0 +1,349 @@
+"""Scorecards as rows: plain dicts with no dependency, or data frames via narwhals.
+
+One table of columns per kind says each column's name, type and how to read
+it from a result, so the dicts and the frames always agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, Literal
+
+from okrkit._period import Period
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._scorecard import Scorecard
+from okrkit.exceptions import InvalidValueError, OkrkitError
+
+Kind = Literal["objectives", "key_results", "kpis", "findings"]
+Backend = Literal["pandas", "polars", "pyarrow"]
+ColumnType = Literal["float", "int", "str", "bool", "date"]
+Row = dict[str, object]
+
+KINDS: tuple[str, ...] = ("objectives", "key_results", "kpis", "findings")
+BACKENDS: tuple[str, ...] = ("pandas", "polars", "pyarrow")
+
+
+class MissingExtraError(OkrkitError, ImportError):
+    """An optional dependency is missing; the message names the extra to install.
+
+    >>> raise MissingExtraError(subject="to_frame", field="backend",
+    ...     value="pandas", expected="narwhals: pip install 'okrkit[dataframes]'")
+    Traceback (most recent call last):
+    ...
+    okrkit._frames.MissingExtraError: to_frame: field 'backend' got 'pandas'; \
+expected narwhals: pip install 'okrkit[dataframes]'.
+    """
+
+
+def _name(value: object) -> str | None:
+    """An enum as its name; None stays None."""
+    if isinstance(value, enum.Enum):
+        return value.name
+    return None if value is None else str(value)
+
+
+def _label(period: Period | None) -> str | None:
+    return None if period is None else str(period)
+
+
+def _start(period: Period | None) -> date | None:
+    return None if period is None else period.start
+
+
+def _end(period: Period | None) -> date | None:
+    """The period's last day (inclusive), as people write it."""
+    return None if period is None else date.fromordinal(period.end.toordinal() - 1)
+
+
+Column = tuple[str, ColumnType, Callable[[Any], object]]
+
+
+def _attr(name: str) -> Callable[[Any], object]:
+    return lambda result: getattr(result, name)
+
+
+def _plain(names: str, kind: ColumnType) -> list[Column]:
+    return [(name, kind, _attr(name)) for name in names.split()]
+
+
+_OBJECTIVES: list[Column] = [
+    *_plain("id title owner", "str"),
+    ("period", "str", lambda r: _label(r.period)),
+    ("period_start", "date", lambda r: _start(r.period)),
+    ("period_end", "date", lambda r: _end(r.period)),
+    ("parent", "str", _attr("parent")),
+    ("depth", "int", _attr("depth")),
+    ("committed", "bool", _attr("committed")),
+    *_plain("weight value progress score expected forecast confidence", "float"),
+    ("status", "str", lambda r: _name(r.status)),
+    ("grade", "str", lambda r: _name(r.grade)),
+    ("reason", "str", _attr("reason")),
+]
+
+_KEY_RESULTS: list[Column] = [
+    *_plain("id objective title", "str"),
+    ("kind", "str", lambda r: _name(r.kind)),
+    *_plain("unit label", "str"),
+    *_plain(
+        "weight value start target progress score expected forecast "
+        "forecast_progress confidence",
+        "float",
+    ),
+    ("status", "str", lambda r: _name(r.status)),
+    ("grade", "str", lambda r: _name(r.grade)),
+    ("last_measured", "date", _attr("last_measured")),
+    ("started", "bool", _attr("started")),
+    ("reason", "str", _attr("reason")),
+]
+
+_KPIS: list[Column] = [
+    *_plain("id name unit label", "str"),
+    *_plain("value target previous_value change", "float"),
+    ("status", "str", lambda r: _name(r.status)),
+    ("light", "str", lambda r: _name(r.light)),
+    ("band", "str", lambda r: None if r.band is None else r.band.label or None),
+    ("window", "str", lambda r: _label(r.window)),
+    ("window_start", "date", lambda r: _start(r.window)),
+    ("window_end", "date", lambda r: _end(r.window)),
+    ("last_measured", "date", _attr("last_measured")),
+    ("due", "date", _attr("due")),
+    ("stale", "bool", _attr("stale")),
+    *_plain("progress score expected forecast confidence", "float"),
+    ("reason", "str", _attr("reason")),
+]
+
+_FINDINGS: list[Column] = _plain("code severity id message", "str")
+
+_COLUMNS: dict[str, list[Column]] = {
+    "objectives": _OBJECTIVES,
+    "key_results": _KEY_RESULTS,
+    "kpis": _KPIS,
+    "findings": _FINDINGS,
+}
+
+_HISTORY: list[Column] = [
+    *_plain("id kind title", "str"),
+    *_plain("value progress score expected forecast", "float"),
+    ("status", "str", lambda r: _name(r.status)),
+]
+
+
+def columns(kind: str) -> tuple[str, ...]:
+    """The column names of ``kind``, in order (``as_of`` first).
+
+    >>> columns("findings")
+    ('as_of', 'code', 'severity', 'id', 'message')
+    """
+    return ("as_of", *(name for name, _, _ in _columns(kind)))
+
+
+def _columns(kind: str) -> list[Column]:
+    try:
+        return _COLUMNS[kind]
+    except (KeyError, TypeError):
+        raise InvalidValueError(
+            subject="Scorecard",
+            field="kind",
+            value=kind,
+            expected="one of " + ", ".join(repr(k) for k in KINDS),
+        ) from None
+
+
+def records(card: Scorecard, kind: str) -> tuple[Row, ...]:
+    """One plain dict per result of ``kind``: no dependency needed.
+
+    ``kind`` is "objectives", "key_results", "kpis" or "findings".  Enums
+    come as their names, periods as their labels plus first and last days,
+    dates as dates; every row starts with the card's ``as_of``.
+
+    >>> from datetime import date
+    >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
+    >>> card = evaluate(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+    ...         KeyResult("k", "Reach 100", start=0, target=100)])],
+    ...     measurements={"k": [Measurement(date(2026, 2, 1), 50)]},
+    ...     as_of=date(2026, 2, 15))
+    >>> row = records(card, "key_results")[0]
+    >>> row["id"], row["objective"], row["value"], row["status"], row["kind"]
+    ('k', 'o', 50.0, 'GREEN', 'LINEAR')
+    >>> records(card, "objectives")[0]["period_end"]
+    datetime.date(2026, 3, 31)
+    """
+    spec = _columns(kind)
+    return tuple(_row(card.as_of, spec, item) for item in _items(card, kind))
+
+
+def _items(card: Scorecard, kind: str) -> Sequence[object]:
+    if kind == "objectives":
+        return card.objectives
+    if kind == "kpis":
+        return card.kpis
+    if kind == "findings":
+        return card.findings
+    owners = {kr: o.id for o in card.objectives for kr in o.key_results}
+    return [_Owned(kr, owners.get(kr.id)) for kr in card.key_results]
+
+
+class _Owned:
+    """A key result's result with the id of the objective that owns it."""
+
+    __slots__ = ("_result", "objective")
+
+    def __init__(self, result: KeyResultResult, objective: str | None) -> None:
+        self._result = result
+        self.objective = objective
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._result, name)
+
+
+def _row(as_of: date, spec: list[Column], item: object) -> Row:
+    row: Row = {"as_of": as_of}
+    for name, _, read in spec:
+        row[name] = read(item)
+    return row
+
+
+def history_records(cards: Sequence[Scorecard]) -> tuple[Row, ...]:
+    """One dict per date and id (objectives, then key results, then KPIs)."""
+    rows = []
+    for card in cards:
+        results: list[ObjectiveResult | KeyResultResult | KPIResult] = [
+            *card.objectives,
+            *card.key_results,
+            *card.kpis,
+        ]
+        for result in results:
+            rows.append(_row(card.as_of, _HISTORY, _Tagged(result)))
+    return tuple(rows)
+
+
+class _Tagged:
+    """A result with its kind as a column value and its title (a KPI's name)."""
+
+    __slots__ = ("_result", "kind", "title")
+
+    def __init__(self, result: ObjectiveResult | KeyResultResult | KPIResult) -> None:
+        self._result = result
+        if isinstance(result, KPIResult):
+            self.kind, self.title = "kpi", result.name
+        elif isinstance(result, ObjectiveResult):
+            self.kind, self.title = "objective", result.title
+        else:
+            self.kind, self.title = "key_result", result.title
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._result, name)
+
+
+def to_frame(card: Scorecard, kind: str, *, backend: str = "pandas") -> Any:
+    """The :func:`records` of ``kind`` as a pandas, polars or pyarrow table.
+
+    Needs ``okrkit[dataframes]`` (narwhals) and the backend's own library.
+    Numbers are float64 with nulls, dates are dates (Python dates in an
+    object column for pandas), statuses and other enums strings.
+
+    >>> from datetime import date
+    >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
+    >>> card = evaluate(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+    ...         KeyResult("k", "Reach 100", start=0, target=100)])],
+    ...     measurements={"k": [Measurement(date(2026, 2, 1), 50)]},
+    ...     as_of=date(2026, 2, 15))
+    >>> frame = to_frame(card, "key_results", backend="polars")
+    >>> frame.select("id", "value", "status").row(0)
+    ('k', 50.0, 'GREEN')
+    """
+    spec = _columns(kind)
+    return _frame(records(card, kind), spec, backend, "to_frame")
+
+
+def history_frame(cards: Sequence[Scorecard], *, backend: str = "pandas") -> Any:
+    """The history's records as a table of ``backend``."""
+    return _frame(history_records(cards), _HISTORY, backend, "History.to_frame")
+
+
+_NW_TYPES = {
+    "float": "Float64",
+    "int": "Int64",
+    "str": "String",
+    "bool": "Boolean",
+    "date": "Date",
+}
+
+
+def _frame(rows: Sequence[Row], spec: list[Column], backend: str, subject: str) -> Any:
+    if backend not in BACKENDS:
+        raise InvalidValueError(
+            subject=subject,
+            field="backend",
+            value=backend,
+            expected="one of " + ", ".join(repr(b) for b in BACKENDS),
+        )
+    nw = _narwhals(subject)
+    types: list[tuple[str, ColumnType]] = [("as_of", "date")]
+    types += [(name, kind) for name, kind, _ in spec]
+    data: dict[str, list[object]] = {name: [] for name, _ in types}
+    for row in rows:
+        for name, _ in types:
+            data[name].append(row[name])
+    schema = {}
+    for name, kind in types:
+        schema[name] = _dtype(nw, kind, data[name], backend)
+        if schema[name] == nw.Datetime():
+            data[name] = [_as_datetime(v) for v in data[name]]
+    try:
+        frame = nw.from_dict(data, schema=schema, backend=backend)
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError(
+            subject=subject,
+            field="backend",
+            value=backend,
+            expected=f"{backend} installed (pip install {backend})",
+        ) from exc
+    return frame.to_native()
+
+
+def _dtype(nw: Any, kind: ColumnType, values: list[object], backend: str) -> Any:
+    if kind != "date":
+        return getattr(nw, _NW_TYPES[kind])()
+    if any(isinstance(v, datetime) for v in values):
+        return nw.Datetime()  # an as_of given with a time of day
+    # pandas has no plain date dtype without pyarrow: Python dates, as usual.
+    return nw.Object() if backend == "pandas" else nw.Date()
+
+
+def _as_datetime(value: object) -> object:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _narwhals(subject: str) -> Any:
+    try:
+        import narwhals
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError(
+            subject=subject,
+            field="backend",
+            value=None,
+            expected="narwhals, which data frames need: "
+            "pip install 'okrkit[dataframes]'",
+        ) from exc
+    return narwhals
+
+
+__all__ = [
+    "BACKENDS",
+    "KINDS",
+    "MissingExtraError",
+    "columns",
+    "history_frame",
+    "history_records",
+    "records",
+    "to_frame",
+]

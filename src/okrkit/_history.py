@@ -1,0 +1,404 @@
+"""history(): one organisation evaluated at many dates, as one value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, tzinfo
+from typing import Any, Literal
+
+import attrs
+
+from okrkit import _validate
+from okrkit._evaluate import evaluate
+from okrkit._key_result import KeyResult
+from okrkit._kpi import KPI, MeasurementSource
+from okrkit._objective import Objective
+from okrkit._period import Period
+from okrkit._scorecard import Scorecard
+from okrkit._series import Series
+from okrkit._status import Status
+from okrkit._time import check_tz, instant_key
+from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
+from okrkit.scoring import Pace, RollUp, ScoringStrategy
+
+Definition = Objective | KeyResult | KPI
+Backend = Literal["pandas", "polars", "pyarrow"]
+
+
+@attrs.frozen(kw_only=True)
+class HistoryRow:
+    """One id at one date of a :class:`History`.
+
+    >>> from datetime import date
+    >>> from okrkit import Status
+    >>> row = HistoryRow(as_of=date(2026, 2, 1), value=50.0, progress=0.5,
+    ...     score=0.5, expected=0.34, status=Status.GREEN, forecast=None)
+    >>> row.score, row.status.name
+    (0.5, 'GREEN')
+    """
+
+    as_of: date
+    value: float | None
+    progress: float | None
+    score: float | None
+    expected: float | None
+    status: Status
+    forecast: float | None
+
+
+def history(
+    objectives: Iterable[Objective],
+    *,
+    kpis: Iterable[KPI] = (),
+    measurements: Mapping[str, MeasurementSource],
+    dates: Iterable[date],
+    scoring: ScoringStrategy | None = None,
+    rollup: RollUp | None = None,
+    pace: Pace | None = None,
+    tz: tzinfo = UTC,
+) -> History:
+    """Evaluate the organisation at each of ``dates``.
+
+    ``history[d]`` is the :class:`Scorecard` that ``evaluate(..., as_of=d)``
+    gives; ``history.of(id)`` is one id over time.
+
+    >>> from datetime import date
+    >>> from okrkit import KeyResult, Measurement, Objective, Period
+    >>> past = history(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+    ...         KeyResult("k", "Reach 100", start=0, target=100)])],
+    ...     measurements={"k": [Measurement(date(2026, 1, 20), 30),
+    ...                         Measurement(date(2026, 2, 10), 60)]},
+    ...     dates=[date(2026, 2, 15), date(2026, 1, 31)])
+    >>> past.dates
+    (datetime.date(2026, 1, 31), datetime.date(2026, 2, 15))
+    >>> [row.value for row in past.of("k")]
+    [30.0, 60.0]
+    >>> past[date(2026, 2, 15)]["o"].score
+    0.6
+    """
+    objectives = tuple(objectives)
+    kpis = tuple(kpis)
+    check_tz("history", tz)
+    _validate.of_type(
+        "history",
+        "measurements",
+        measurements,
+        Mapping,
+        "a mapping from id to measurements",
+    )
+    days = _dates(dates, tz)
+    # Read one-shot iterables once: every date reads them again.
+    stable: dict[str, MeasurementSource] = {
+        id_: items if isinstance(items, (tuple, Series)) else tuple(items)
+        for id_, items in measurements.items()
+    }
+    cards = _evaluate_each(
+        objectives,
+        kpis=kpis,
+        measurements=stable,
+        dates=days,
+        scoring=scoring,
+        rollup=rollup,
+        pace=pace,
+        tz=tz,
+    )
+    return History(
+        dates=days,
+        cards=cards,
+        objectives=objectives,
+        kpis=kpis,
+        measurements=stable,
+        tz=tz,
+    )
+
+
+def _dates(dates: object, tz: tzinfo) -> tuple[date, ...]:
+    """The distinct dates in time order; a date is 00:00 of that day."""
+    if isinstance(dates, (str, bytes, date)) or not isinstance(dates, Iterable):
+        raise InvalidTypeError(
+            subject="history",
+            field="dates",
+            value=dates,
+            expected="an iterable of datetime.date or datetime.datetime",
+        )
+    days = []
+    for day in dates:
+        days.append(_validate.instant("history", "dates", day))
+    if not days:
+        raise InvalidValueError(
+            subject="history", field="dates", value=(), expected="at least one date"
+        )
+    return tuple(sorted(set(days), key=lambda d: (instant_key(d, tz), repr(d))))
+
+
+def _evaluate_each(
+    objectives: tuple[Objective, ...],
+    *,
+    kpis: tuple[KPI, ...],
+    measurements: Mapping[str, MeasurementSource],
+    dates: tuple[date, ...],
+    scoring: ScoringStrategy | None,
+    rollup: RollUp | None,
+    pace: Pace | None,
+    tz: tzinfo,
+) -> tuple[Scorecard, ...]:
+    """The scorecard at each date (the one place to swap for a one-pass engine)."""
+    return tuple(
+        evaluate(
+            objectives,
+            kpis=kpis,
+            measurements=measurements,
+            as_of=day,
+            scoring=scoring,
+            rollup=rollup,
+            pace=pace,
+            tz=tz,
+        )
+        for day in dates
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class History:
+    """Scorecards of one organisation at many dates, made by :func:`history`.
+
+    ``history.dates`` are the dates in time order, ``history[d]`` the
+    scorecard at ``d``, ``history.of(id)`` one id's :class:`HistoryRow` at
+    every date, ``history.checkins(id)`` the check-ins behind a key result or
+    KPI, ``history.definition(id)`` the objective, key result or KPI itself.
+
+    >>> from datetime import date
+    >>> from okrkit import KeyResult, Measurement, Objective, Period
+    >>> past = history(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+    ...         KeyResult("k", "Reach 100", start=0, target=100)])],
+    ...     measurements={"k": [Measurement(date(2026, 1, 20), 30)]},
+    ...     dates=[date(2026, 1, 31), date(2026, 2, 28)])
+    >>> past
+    <History of 1 objective, 1 key result, 0 KPIs at 2 dates from 2026-01-31 to 2026-02-28>
+    >>> past.checkins("k")
+    ((datetime.date(2026, 1, 20), 30.0),)
+    """  # noqa: E501
+
+    dates: tuple[date, ...]
+    _cards: tuple[Scorecard, ...] = attrs.field(alias="cards")
+    _objectives: tuple[Objective, ...] = attrs.field(alias="objectives")
+    _kpis: tuple[KPI, ...] = attrs.field(alias="kpis")
+    _measurements: Mapping[str, MeasurementSource] = attrs.field(alias="measurements")
+    _tz: tzinfo = attrs.field(alias="tz")
+    _by_date: dict[date, Scorecard] = attrs.field(init=False)
+    _definitions: dict[str, Definition] = attrs.field(init=False)
+    _owners: dict[str, Objective] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Plain dicts, built here and never changed: the value stays immutable.
+        by_date = dict(zip(self.dates, self._cards, strict=True))
+        definitions: dict[str, Definition] = {k.id: k for k in self._kpis}
+        owners = {}
+        for objective in self._objectives:
+            definitions[objective.id] = objective
+            for kr in objective.key_results:
+                definitions[kr.id] = kr
+                owners[kr.id] = objective
+        object.__setattr__(self, "_by_date", by_date)
+        object.__setattr__(self, "_definitions", definitions)
+        object.__setattr__(self, "_owners", owners)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from plain parts: a Scorecard's own index does not pickle.
+        parts = tuple(
+            (c.as_of, c.objectives, c.key_results, c.kpis, c.findings)
+            for c in self._cards
+        )
+        return (
+            _rebuild,
+            (
+                self.dates,
+                parts,
+                self._objectives,
+                self._kpis,
+                dict(self._measurements),
+                self._tz,
+            ),
+        )
+
+    def __getitem__(self, day: date) -> Scorecard:
+        try:
+            return self._by_date[day]
+        except (KeyError, TypeError):
+            raise UnknownIdError(
+                subject="History",
+                field="date",
+                value=day,
+                expected=f"one of its {len(self.dates)} dates, from "
+                f"{self.dates[0].isoformat()} to {self.dates[-1].isoformat()}",
+            ) from None
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    def __iter__(self) -> Any:
+        return iter(self._cards)
+
+    def __repr__(self) -> str:
+        first, last = self._cards[0], self._cards[-1]
+        span = f"{first.as_of.isoformat()} to {last.as_of.isoformat()}"
+        return (
+            f"<History of {_count(len(first.objectives), 'objective')}, "
+            f"{_count(len(first.key_results), 'key result')}, "
+            f"{_count(len(first.kpis), 'KPI')} at "
+            f"{_count(len(self.dates), 'date')} from {span}>"
+        )
+
+    @property
+    def tz(self) -> tzinfo:
+        """The time zone the dates were evaluated in."""
+        return self._tz
+
+    def of(self, id: str) -> tuple[HistoryRow, ...]:
+        """One objective's, key result's or KPI's rows, one per date.
+
+        >>> from datetime import date
+        >>> from okrkit import KeyResult, Objective, Period
+        >>> past = history([Objective("o", "O", period=Period.year(2026),
+        ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
+        ...     measurements={}, dates=[date(2026, 7, 2)])
+        >>> past.of("o")[0].status.name
+        'RED'
+        """
+        self.definition(id)
+        rows = []
+        for card in self._cards:
+            result = card[id]
+            rows.append(
+                HistoryRow(
+                    as_of=card.as_of,
+                    value=result.value,
+                    progress=result.progress,
+                    score=result.score,
+                    expected=result.expected,
+                    status=result.status,
+                    forecast=result.forecast,
+                )
+            )
+        return tuple(rows)
+
+    def definition(self, id: str) -> Definition:
+        """The objective, key result or KPI with this id, as it was defined."""
+        try:
+            return self._definitions[id]
+        except (KeyError, TypeError):
+            raise self._unknown(id) from None
+
+    def period(self, id: str) -> Period:
+        """The period of an objective or of the objective owning a key result."""
+        found = self.definition(id)
+        if isinstance(found, KPI):
+            raise InvalidValueError(
+                subject="History",
+                field="id",
+                value=id,
+                expected="the id of an objective or key result (a KPI has no period)",
+            )
+        if isinstance(found, KeyResult):
+            found = self._owners[id]
+        return found.period
+
+    def checkins(self, id: str) -> tuple[tuple[date, float], ...]:
+        """A key result's or KPI's check-ins up to the last date, in its unit.
+
+        A key result linked to a KPI shows the KPI's check-ins; a ratio KPI
+        has none of its own (see :meth:`of` for its values).
+        """
+        found = self.definition(id)
+        if isinstance(found, Objective):
+            raise InvalidValueError(
+                subject="History",
+                field="id",
+                value=id,
+                expected="the id of a key result or KPI (objectives have no check-ins)",
+            )
+        if isinstance(found, KeyResult) and found.kpi is not None:
+            kpi = self.definition(found.kpi)
+            assert isinstance(kpi, KPI)
+            found = kpi
+        if isinstance(found, KPI) and found.is_ratio:
+            return ()
+        source = self._measurements.get(found.id, ())
+        items = source.measurements if isinstance(source, Series) else source
+        series = Series.build(found.id, items, unit=found.unit, tz=self._tz)
+        until = instant_key(self.dates[-1], self._tz)
+        return tuple(
+            (m.at, v)
+            for t, v, m in zip(
+                series.times, series.values, series.measurements, strict=True
+            )
+            if t <= until
+        )
+
+    def records(self) -> tuple[dict[str, object], ...]:
+        """One plain dict per date and id: as_of, id, kind, title and the row.
+
+        >>> from datetime import date
+        >>> from okrkit import KeyResult, Objective, Period
+        >>> past = history([Objective("o", "O", period=Period.year(2026),
+        ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
+        ...     measurements={}, dates=[date(2026, 7, 2)])
+        >>> [(r["id"], r["kind"], r["status"]) for r in past.records()]
+        [('o', 'objective', 'RED'), ('k', 'key_result', 'NO_DATA')]
+        """
+        from okrkit._frames import history_records
+
+        return history_records(self._cards)
+
+    def to_frame(self, *, backend: Backend = "pandas") -> Any:
+        """The records as a data frame of ``backend`` (``okrkit[dataframes]``)."""
+        from okrkit._frames import history_frame
+
+        return history_frame(self._cards, backend=backend)
+
+    def _repr_html_(self) -> str:
+        from okrkit._html import history_html
+
+        return history_html(self)
+
+    def _unknown(self, id: object) -> UnknownIdError:
+        return UnknownIdError(
+            subject="History",
+            field="id",
+            value=id,
+            expected="the id of an objective, key result or KPI in it",
+        )
+
+
+def _rebuild(
+    dates: tuple[date, ...],
+    parts: tuple[tuple[Any, ...], ...],
+    objectives: tuple[Objective, ...],
+    kpis: tuple[KPI, ...],
+    measurements: dict[str, MeasurementSource],
+    tz: tzinfo,
+) -> History:
+    cards = tuple(
+        Scorecard(
+            as_of=as_of,
+            objectives=objective_results,
+            key_results=kr_results,
+            kpis=kpi_results,
+            findings=findings,
+        )
+        for as_of, objective_results, kr_results, kpi_results, findings in parts
+    )
+    return History(
+        dates=dates,
+        cards=cards,
+        objectives=objectives,
+        kpis=kpis,
+        measurements=measurements,
+        tz=tz,
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,275 @@
+import builtins
+import math
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrkit import (
+    KPI,
+    Direction,
+    KeyResult,
+    Measurement,
+    Objective,
+    Period,
+    Thresholds,
+    evaluate,
+)
+from okrkit._frames import (
+    KINDS,
+    MissingExtraError,
+    columns,
+    history_frame,
+    records,
+    to_frame,
+)
+from okrkit._history import history
+from okrkit.exceptions import InvalidValueError, OkrkitError
+
+Q1 = Period.quarter(2026, 1)
+FEB15 = date(2026, 2, 15)
+NPS = KPI(
+    "nps",
+    "Net promoter score",
+    label="points",
+    direction=Direction.HIGHER_IS_BETTER,
+    thresholds=Thresholds.higher_is_better(red_below=20, green_from=40),
+)
+CHURN = KPI(
+    "churn",
+    "Churn",
+    unit="percent",
+    direction=Direction.LOWER_IS_BETTER,
+    thresholds=Thresholds.lower_is_better(green_below=2, red_from=5),
+)
+OBJECTIVES = [
+    Objective(
+        "co",
+        "Grow",
+        period=Q1,
+        owner="Ana",
+        health=("nps",),
+        key_results=[
+            KeyResult("k", "Reach 100 customers", start=0, target=100, label="cust"),
+            KeyResult("rev", "Revenue 10 kUSD", start=0, target=10, unit="kUSD"),
+        ],
+    ),
+    Objective(
+        "team",
+        "Sell more",
+        period=Q1,
+        parent="co",
+        key_results=[KeyResult.done("d", "Open Lisbon office")],
+    ),
+]
+MEASUREMENTS = {
+    "k": [Measurement(date(2026, 1, 20), 30), Measurement(date(2026, 2, 10), 60)],
+    "rev": [Measurement(date(2026, 2, 1), 4000, unit="USD")],
+    "nps": [Measurement(date(2026, 1, 10), 25)],
+}
+CARD = evaluate(OBJECTIVES, kpis=[NPS, CHURN], measurements=MEASUREMENTS, as_of=FEB15)
+BACKENDS = ("pandas", "polars", "pyarrow")
+
+
+def test_key_result_records_hold_the_cards_values():
+    """Each key result's dict has its results, enums as names, units as columns."""
+    rows = {r["id"]: r for r in records(CARD, "key_results")}
+    assert list(rows) == ["k", "rev", "d"]
+    k = rows["k"]
+    assert k["as_of"] == FEB15
+    assert (k["objective"], k["title"], k["label"]) == (
+        "co",
+        "Reach 100 customers",
+        "cust",
+    )
+    assert (k["value"], k["progress"], k["status"], k["kind"]) == (
+        60.0,
+        0.6,
+        "GREEN",
+        "LINEAR",
+    )
+    assert k["last_measured"] == date(2026, 2, 10)
+    assert (rows["rev"]["value"], rows["rev"]["unit"]) == (4.0, "kiloUSD")
+    assert rows["d"]["objective"] == "team"
+    assert rows["d"]["value"] is None
+    assert rows["d"]["status"] == "NO_DATA"
+
+
+def test_objective_records_have_period_label_and_dates():
+    """Periods come as their label plus first and last days."""
+    co, team = records(CARD, "objectives")
+    assert (co["period"], co["period_start"], co["period_end"]) == (
+        "2026-Q1",
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+    )
+    assert (co["owner"], co["depth"], co["parent"]) == ("Ana", 0, None)
+    assert (team["depth"], team["parent"]) == (1, "co")
+    assert co["score"] == CARD["co"].score
+    assert co["grade"] is None
+
+
+def test_kpi_and_finding_records():
+    """KPIs carry value, lights and window; findings code, severity and message."""
+    nps, churn = records(CARD, "kpis")
+    assert (nps["id"], nps["value"], nps["status"], nps["label"]) == (
+        "nps",
+        25.0,
+        "AMBER",
+        "points",
+    )
+    assert nps["window"] == "2026-Q1"
+    assert churn["status"] == "NO_DATA"
+    assert churn["unit"] == "percent"
+    findings = records(CARD, "findings")
+    assert len(findings) == len(CARD.findings)
+    assert [f["code"] for f in findings] == [f.code for f in CARD.findings]
+
+
+def test_records_have_the_documented_columns_in_order():
+    """Every dict has exactly the kind's columns, as_of first."""
+    for kind in KINDS:
+        for row in records(CARD, kind):
+            assert tuple(row) == columns(kind)
+
+
+def test_unknown_kind_lists_the_kinds():
+    """An unknown kind raises InvalidValueError listing the four kinds."""
+    with pytest.raises(InvalidValueError, match="'objectives', 'key_results', 'kpis'"):
+        records(CARD, "goals")
+    with pytest.raises(InvalidValueError, match="'findings'"):
+        to_frame(CARD, "goals")
+
+
+def _table(frame, backend):
+    """Column name -> list of Python values, whatever the backend."""
+    if backend == "pandas":
+        return {
+            name: [None if _missing(v) else v for v in frame[name].tolist()]
+            for name in frame.columns
+        }
+    if backend == "polars":
+        return frame.to_dict(as_series=False)
+    return frame.to_pydict()
+
+
+def _missing(value):
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_frames_equal_the_records(kind, backend):
+    """Every backend's frame has the records' rows, columns and values."""
+    frame = to_frame(CARD, kind, backend=backend)
+    table = _table(frame, backend)
+    rows = records(CARD, kind)
+    assert tuple(table) == columns(kind)
+    for name in columns(kind):
+        assert len(table[name]) == len(rows)
+        expected = [row[name] for row in rows]
+        assert table[name] == expected, name
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_column_types(backend):
+    """Numbers are float64 with nulls, dates dates, statuses strings."""
+    frame = to_frame(CARD, "key_results", backend=backend)
+    if backend == "pandas":
+        assert str(frame["value"].dtype) == "float64"
+        assert math.isnan(frame["value"].iloc[2])
+        assert isinstance(frame["as_of"].iloc[0], date)
+        assert frame["status"].tolist() == ["GREEN", "AMBER", "NO_DATA"]
+    elif backend == "polars":
+        import polars as pl
+
+        assert frame.schema["value"] == pl.Float64
+        assert frame.schema["as_of"] == pl.Date
+        assert frame.schema["status"] == pl.String
+        assert frame.schema["started"] == pl.Boolean
+        assert frame["value"].null_count() == 1
+    else:
+        import pyarrow as pa
+
+        assert frame.schema.field("value").type == pa.float64()
+        assert frame.schema.field("last_measured").type == pa.date32()
+        assert frame.schema.field("status").type == pa.string()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_empty_kind_still_has_columns(backend):
+    """A card without KPIs gives an empty frame with every column."""
+    card = evaluate(OBJECTIVES[:1], kpis=[NPS], as_of=FEB15)
+    frame = to_frame(evaluate([], as_of=FEB15), "kpis", backend=backend)
+    assert tuple(frame.columns if backend != "pyarrow" else frame.column_names) == (
+        columns("kpis")
+    )
+    assert len(frame) == 0
+    assert len(to_frame(card, "kpis", backend=backend)) == 1
+
+
+def test_as_of_with_a_time_is_a_datetime_column():
+    """A datetime as_of makes the as_of column a datetime column."""
+    import polars as pl
+
+    at = datetime(2026, 2, 15, 9, 30)
+    card = evaluate(OBJECTIVES, kpis=[NPS], measurements=MEASUREMENTS, as_of=at)
+    frame = to_frame(card, "objectives", backend="polars")
+    assert frame.schema["as_of"] == pl.Datetime("us")
+    assert frame["as_of"].to_list() == [at, at]
+    assert frame["period_start"].to_list() == [date(2026, 1, 1)] * 2
+
+
+def test_unknown_backend_is_a_clear_error():
+    """An unknown backend names the three supported ones."""
+    with pytest.raises(InvalidValueError, match="'pandas', 'polars', 'pyarrow'"):
+        to_frame(CARD, "objectives", backend="spark")
+
+
+def test_missing_narwhals_names_the_extra(monkeypatch):
+    """Without narwhals, to_frame says which extra to install."""
+    real_import = builtins.__import__
+
+    def no_narwhals(name, *args, **kwargs):
+        if name == "narwhals" or name.startswith("narwhals."):
+            raise ModuleNotFoundError("No module named 'narwhals'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_narwhals)
+    with pytest.raises(MissingExtraError, match=r"pip install 'okrkit\[dataframes\]'"):
+        to_frame(CARD, "objectives")
+    assert issubclass(MissingExtraError, OkrkitError)
+    assert issubclass(MissingExtraError, ImportError)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_history_frame_has_one_row_per_date_and_id(backend):
+    """A history's frame has a row for each date and id."""
+    dates = [date(2026, 1, 31), FEB15]
+    past = history(
+        OBJECTIVES, kpis=[NPS, CHURN], measurements=MEASUREMENTS, dates=dates
+    )
+    frame = past.to_frame(backend=backend)
+    table = _table(frame, backend)
+    assert len(table["id"]) == 2 * (2 + 3 + 2)
+    rows = past.records()
+    assert table["score"] == [r["score"] for r in rows]
+    assert table["as_of"][:7] == [date(2026, 1, 31)] * 7
+    assert history_frame([], backend=backend) is not None
+
+
+@given(
+    values=st.lists(st.integers(-1000, 1000), min_size=0, max_size=5),
+)
+def test_records_follow_the_card_for_any_checkins(values):
+    """For any check-ins, each key result row reads the card's numbers."""
+    checkins = {
+        "k": [Measurement(date(2026, 1, 1 + i), v) for i, v in enumerate(values)]
+    }
+    card = evaluate(OBJECTIVES, kpis=[NPS], measurements=checkins, as_of=FEB15)
+    for row in records(card, "key_results"):
+        result = card[row["id"]]
+        assert row["value"] == result.value
+        assert row["score"] == result.score
+        assert row["status"] == result.status.name

@@ -1,0 +1,273 @@
+import pickle
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrkit import (
+    KPI,
+    Direction,
+    KeyResult,
+    Measurement,
+    Objective,
+    Period,
+    Status,
+    Thresholds,
+    evaluate,
+)
+from okrkit._history import History, HistoryRow, history
+from okrkit.exceptions import (
+    InvalidTypeError,
+    InvalidValueError,
+    OkrkitError,
+    UnknownIdError,
+)
+from okrkit.scoring import GoogleGrading
+
+Q1 = Period.quarter(2026, 1)
+JAN31, FEB15, MAR31 = date(2026, 1, 31), date(2026, 2, 15), date(2026, 3, 31)
+
+NPS = KPI(
+    "nps",
+    "Net promoter score",
+    direction=Direction.HIGHER_IS_BETTER,
+    thresholds=Thresholds.higher_is_better(red_below=20, green_from=40),
+)
+OBJECTIVES = (
+    Objective(
+        "o",
+        "Grow",
+        period=Q1,
+        owner="Ana",
+        health=("nps",),
+        key_results=(
+            KeyResult("k", "Reach 100 customers", start=0, target=100),
+            KeyResult("rev", "Revenue 10 kUSD", start=0, target=10, unit="kUSD"),
+            KeyResult.at_least("n", "NPS at least 40", 40, kpi="nps"),
+        ),
+    ),
+)
+MEASUREMENTS = {
+    "k": [Measurement(date(2026, 1, 20), 30), Measurement(date(2026, 2, 10), 60)],
+    "rev": [Measurement(date(2026, 2, 1), 4000, unit="USD")],
+    "nps": [Measurement(date(2026, 1, 10), 25), Measurement(date(2026, 3, 1), 45)],
+}
+
+
+def _past(dates=(FEB15, JAN31, MAR31), **kw):
+    return history(OBJECTIVES, kpis=[NPS], measurements=MEASUREMENTS, dates=dates, **kw)
+
+
+def test_dates_are_sorted_and_distinct():
+    """history.dates holds each date once, in time order, whatever the input order."""
+    assert _past(dates=[MAR31, JAN31, MAR31, FEB15]).dates == (JAN31, FEB15, MAR31)
+
+
+def test_each_scorecard_equals_evaluate_at_that_date():
+    """history[d] is equal to evaluate(..., as_of=d) for every date."""
+    past = _past()
+    for day in past.dates:
+        assert past[day] == evaluate(
+            OBJECTIVES, kpis=[NPS], measurements=MEASUREMENTS, as_of=day
+        )
+
+
+def test_scoring_and_tz_are_passed_on():
+    """Scoring strategy and time zone reach every evaluation."""
+    tz = timezone(timedelta(hours=-5))
+    past = _past(scoring=GoogleGrading(), tz=tz)
+    assert past[FEB15] == evaluate(
+        OBJECTIVES,
+        kpis=[NPS],
+        measurements=MEASUREMENTS,
+        as_of=FEB15,
+        scoring=GoogleGrading(),
+        tz=tz,
+    )
+    assert past.tz is tz
+
+
+def test_of_gives_one_row_per_date_with_hand_computed_values():
+    """of(id) gives a key result's value, progress and status at each date."""
+    rows = _past().of("k")
+    assert [r.as_of for r in rows] == [JAN31, FEB15, MAR31]
+    assert [r.value for r in rows] == [30.0, 60.0, 60.0]
+    assert [r.progress for r in rows] == [0.3, 0.6, 0.6]
+    assert rows[1].expected == pytest.approx(45 / 90)
+    assert rows[1].status is Status.GREEN
+    assert all(isinstance(r, HistoryRow) for r in rows)
+
+
+def test_of_covers_objectives_and_kpis():
+    """of() works for an objective and a KPI as well as a key result."""
+    past = _past()
+    assert [r.value for r in past.of("nps")] == [25.0, 25.0, 45.0]
+    assert [r.status for r in past.of("nps")] == [
+        Status.AMBER,
+        Status.AMBER,
+        Status.GREEN,
+    ]
+    assert [r.score for r in past.of("o")] == [past[d]["o"].score for d in past.dates]
+
+
+def test_unknown_date_names_the_date():
+    """Looking up a date not in the history raises UnknownIdError naming it."""
+    with pytest.raises(UnknownIdError, match=r"datetime.date\(2026, 2, 16\)") as info:
+        _past()[date(2026, 2, 16)]
+    assert info.value.field == "date"
+
+
+def test_unknown_id_raises():
+    """of(), checkins() and definition() of an unknown id raise UnknownIdError."""
+    past = _past()
+    for read in (past.of, past.checkins, past.definition):
+        with pytest.raises(UnknownIdError, match="'nope'"):
+            read("nope")
+
+
+def test_checkins_are_in_the_series_unit_up_to_the_last_date():
+    """checkins() converts to the key result's unit and stops at the last date."""
+    past = _past()
+    assert past.checkins("rev") == ((date(2026, 2, 1), 4.0),)
+    early = _past(dates=[FEB15])
+    assert early.checkins("k") == ((date(2026, 1, 20), 30.0), (date(2026, 2, 10), 60.0))
+    assert early.checkins("nps") == ((date(2026, 1, 10), 25.0),)
+
+
+def test_key_result_linked_to_a_kpi_shows_the_kpis_checkins():
+    """A key result that reads a KPI has the KPI's check-ins."""
+    past = _past()
+    assert past.checkins("n") == past.checkins("nps")
+
+
+def test_objectives_have_no_checkins():
+    """checkins() of an objective is an error naming what is expected."""
+    with pytest.raises(InvalidValueError, match="key result or KPI"):
+        _past().checkins("o")
+
+
+def test_definition_and_period():
+    """definition() gives back the definitions; period() the owning objective's."""
+    past = _past()
+    assert past.definition("k") is OBJECTIVES[0].key_results[0]
+    assert past.definition("nps") is NPS
+    assert past.period("k") == Q1
+    assert past.period("o") == Q1
+    with pytest.raises(InvalidValueError, match="KPI has no period"):
+        past.period("nps")
+
+
+def test_records_one_row_per_date_and_id():
+    """records() has one dict per date and id, with statuses as names."""
+    records = _past().records()
+    assert len(records) == 3 * (1 + 3 + 1)
+    first = records[0]
+    assert first["as_of"] == JAN31
+    assert (first["id"], first["kind"], first["title"]) == ("o", "objective", "Grow")
+    kpi = [r for r in records if r["id"] == "nps"]
+    assert [r["value"] for r in kpi] == [25.0, 25.0, 45.0]
+    assert kpi[0]["kind"] == "kpi"
+    assert kpi[0]["status"] == "AMBER"
+
+
+def test_history_is_picklable_and_equal_after():
+    """A history survives pickling: same dates, scorecards and rows."""
+    past = _past()
+    again = pickle.loads(pickle.dumps(past))
+    assert isinstance(again, History)
+    assert again.dates == past.dates
+    assert all(again[d] == past[d] for d in past.dates)
+    assert again.of("k") == past.of("k")
+    assert again.checkins("rev") == past.checkins("rev")
+
+
+def test_generators_are_read_once():
+    """One-shot iterables of measurements count at every date."""
+    past = history(
+        OBJECTIVES,
+        kpis=[NPS],
+        measurements={"k": (m for m in MEASUREMENTS["k"])},
+        dates=[JAN31, FEB15],
+    )
+    assert [r.value for r in past.of("k")] == [30.0, 60.0]
+
+
+def test_datetimes_count_as_instants():
+    """Datetimes are dates too: a check-in later that day is not yet counted."""
+    late = {"k": [Measurement(datetime(2026, 2, 15, 18, tzinfo=UTC), 70)]}
+    noon = datetime(2026, 2, 15, 12, tzinfo=UTC)
+    past = history(
+        OBJECTIVES, kpis=[NPS], measurements=late, dates=[noon, date(2026, 2, 16)]
+    )
+    assert past.dates == (noon, date(2026, 2, 16))
+    assert [r.value for r in past.of("k")] == [None, 70.0]
+
+
+@pytest.mark.parametrize(
+    ("dates", "error"),
+    [
+        ([], InvalidValueError),
+        (date(2026, 1, 1), InvalidTypeError),
+        ("2026-01-01", InvalidTypeError),
+        (["2026-01-01"], InvalidTypeError),
+        ([date(2026, 1, 1), None], InvalidTypeError),
+    ],
+)
+def test_bad_dates_are_errors(dates, error):
+    """Dates must be a non-empty iterable of dates or datetimes."""
+    with pytest.raises(error, match="history: field 'dates'"):
+        history(OBJECTIVES, kpis=[NPS], measurements={}, dates=dates)
+
+
+def test_other_bad_arguments_are_errors():
+    """Measurements must be a mapping, tz a tzinfo, ids known."""
+    with pytest.raises(InvalidTypeError, match="measurements"):
+        history(OBJECTIVES, kpis=[NPS], measurements=[], dates=[JAN31])
+    with pytest.raises(InvalidTypeError, match="tz"):
+        history(OBJECTIVES, kpis=[NPS], measurements={}, dates=[JAN31], tz="UTC")
+    with pytest.raises(UnknownIdError, match="ghost"):
+        history(OBJECTIVES, kpis=[NPS], measurements={"ghost": []}, dates=[JAN31])
+
+
+def test_repr_and_len():
+    """The repr counts what is in it; len is the number of dates."""
+    past = _past()
+    assert len(past) == 3
+    assert repr(past) == (
+        "<History of 1 objective, 3 key results, 1 KPI at 3 dates "
+        "from 2026-01-31 to 2026-03-31>"
+    )
+    assert [card.as_of for card in past] == list(past.dates)
+
+
+def test_history_is_immutable():
+    """A History cannot be changed."""
+    past = _past()
+    with pytest.raises(AttributeError):
+        past.dates = ()  # type: ignore[misc]
+
+
+def test_all_errors_are_okrkit_errors():
+    """Every rejection is an OkrkitError."""
+    with pytest.raises(OkrkitError):
+        history(OBJECTIVES, kpis=[NPS], measurements={}, dates=[1])
+
+
+@given(
+    values=st.lists(
+        st.tuples(st.integers(0, 89), st.integers(-50, 150)), min_size=0, max_size=8
+    ),
+    offsets=st.lists(st.integers(-10, 100), min_size=1, max_size=5),
+)
+def test_every_date_equals_a_single_evaluation(values, offsets):
+    """For any check-ins and dates, history[d] equals evaluate(..., as_of=d)."""
+    start = Q1.start
+    checkins = {"k": [Measurement(start + timedelta(days=d), v) for d, v in values]}
+    days = [start + timedelta(days=o) for o in offsets]
+    past = history(OBJECTIVES, kpis=[NPS], measurements=checkins, dates=days)
+    assert set(past.dates) == set(days)
+    for day in days:
+        assert past[day] == evaluate(
+            OBJECTIVES, kpis=[NPS], measurements=checkins, as_of=day
+        )
