@@ -166,3 +166,47 @@ def test_one_occurrence_per_step(cadence, day):
     assert found
     gaps = [b - a for a, b in itertools.pairwise(found)]
     assert all(timedelta(0) < gap <= cadence.step() for gap in gaps)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "days"),
+    [
+        (Cadence.daily(), 1),
+        (Cadence.weekly(weekday=3), 7),
+        (Cadence.monthly(day=1), 31),  # 1 Jul -> 1 Aug
+        (Cadence.monthly(day=-1), 31),  # 30 Apr -> 31 May
+        (Cadence.monthly(day=29), 31),  # 29 Mar -> 29 Apr
+        (Cadence.quarterly(), 92),  # 1 Jul -> 1 Oct
+        (Cadence.quarterly(day=-1), 92),  # 30 Jun -> 30 Sep
+        (Cadence.quarterly(start_month=2), 92),  # 1 May -> 1 Aug
+    ],
+)
+def test_step_is_the_longest_gap_actually_met(cadence, days):
+    """Issue 17 item 1: step() is the longest gap between due dates, 2025-2028."""
+    found = cadence.occurrences(Period(date(2025, 1, 1), date(2029, 1, 1)))
+    longest = max(b - a for a, b in itertools.pairwise(found))
+    assert longest == cadence.step() == timedelta(days=days)
+
+
+def test_latest_due_at_the_end_of_the_calendar():
+    """Issue 13 item 15: a rule stepping into year 10000 stops at 9999-12-31."""
+    assert Cadence.weekly(weekday=6).latest_due(date(9999, 12, 31)) == date(
+        9999, 12, 26
+    )
+    assert Cadence.daily().latest_due(date.max) == date.max
+
+
+def test_latest_due_of_aware_instants_past_the_calendar_edges():
+    """Issue 13 item 15: before year 1 locally no due date; after 9999 the last."""
+    first = datetime(1, 1, 1, tzinfo=UTC)
+    with pytest.raises(InvalidValueError, match="field 'as_of'"):
+        Cadence.daily().latest_due(first, tz=timezone(timedelta(hours=-5)))
+    last = datetime.max.replace(tzinfo=UTC)
+    assert Cadence.daily().latest_due(last, tz=timezone(timedelta(hours=5))) == date.max
+
+
+def test_occurrences_at_the_end_of_the_calendar():
+    """Issue 13 item 15: occurrences up to 9999-12-31 do not overflow."""
+    last_week = Period(date(9999, 12, 25), date(9999, 12, 31))
+    assert len(Cadence.daily().occurrences(last_week)) == 6
+    assert Cadence.weekly(weekday=6).occurrences(last_week) == (date(9999, 12, 26),)

@@ -10,7 +10,9 @@ from okrkit._format import number, percent, quantity
 def reference(value: float) -> str:
     """The rule written plainly: round away float noise, then pick decimals."""
     value = float(f"{value:.12g}")
-    if value == int(value) and abs(value) < 1e15:
+    if not abs(value) < 1e15:  # a quadrillion and more: scientific notation
+        return f"{value:.3g}"
+    if value == int(value):
         return f"{value:,.0f}"
     if abs(value) >= 100:
         return f"{value:,.0f}"
@@ -44,6 +46,19 @@ def test_hand_picked_numbers(value, text):
 def test_number_follows_the_rule(value):
     """The fast path for whole numbers says exactly what the rule says."""
     assert number(value) == reference(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (float("inf"), "inf"),
+        (float("-inf"), "-inf"),
+        (1.7976931348623157e308, "1.8e+308"),
+    ],
+)
+def test_infinite_and_huge_numbers_do_not_crash(value, text):
+    """Issue 13 item 11: an overflowed ratio is shown, not an OverflowError."""
+    assert number(value) == text
 
 
 def test_quantity_and_percent():

@@ -346,3 +346,43 @@ def test_every_period_error_is_an_okrkit_error():
     """PeriodError is both an OkrkitError and a ValueError."""
     assert issubclass(PeriodError, OkrkitError)
     assert issubclass(PeriodError, ValueError)
+
+
+def test_instants_past_the_calendar_edges_are_outside_every_period():
+    """Issue 13 item 15: instants past year 1 or 9999 locally are outside."""
+    q1 = Period.quarter(2026, 1)
+    first = datetime(1, 1, 1, tzinfo=UTC)
+    west = timezone(timedelta(hours=-5))
+    assert not q1.contains(first, tz=west)
+    assert q1.elapsed(first, tz=west) == 0.0
+    last = datetime.max.replace(tzinfo=UTC)
+    east = timezone(timedelta(hours=5))
+    assert not q1.contains(last, tz=east)
+    assert q1.elapsed(last, tz=east) == 1.0
+    assert not Period(date(1, 1, 1), date(1, 2, 1)).contains(first, tz=west)
+
+
+def test_fiscal_labels_at_the_calendar_edges_parse_back():
+    """Issue 13 item 25: FY9999-Q1 (April start) parses; FY0001-Q4 is not used."""
+    late = Period.quarter(9998, 2)
+    assert late.label(fiscal_start_month=4) == "FY9999-Q1"
+    assert Period.parse("FY9999-Q1", fiscal_start_month=4) == late
+    assert Period.fiscal_year(9999, start_month=4).end == date(9999, 4, 1)
+    assert Period.quarter(1, 1).label(fiscal_start_month=4) == "0001-Q1"
+    with pytest.raises(PeriodError, match="field 'year'"):
+        Period.fiscal_year(9999)  # a calendar year 9999 would end in 10000
+
+
+@given(periods(), st.integers(1, 12))
+def test_every_label_parses_back_to_its_period(period, start_month):
+    """Issue 13 item 25: parse(label(m), m) gives the period back, for every m."""
+    text = period.label(fiscal_start_month=start_month)
+    assert Period.parse(text, fiscal_start_month=start_month) == period
+
+
+@given(st.sampled_from([1, 9998]), st.integers(1, 4), st.integers(1, 12))
+def test_quarter_labels_at_the_edges_parse_back(year, quarter, start_month):
+    """Issue 13 item 25: the same holds for the first and last supported quarters."""
+    period = Period.quarter(year, quarter)
+    text = period.label(fiscal_start_month=start_month)
+    assert Period.parse(text, fiscal_start_month=start_month) == period

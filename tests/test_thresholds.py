@@ -246,6 +246,28 @@ class TestHysteresis:
         """A previous NO_DATA status holds nothing."""
         assert self.t.status(79, previous=Status.NO_DATA, margin=5) == A
 
+    def test_exactly_at_the_margin_the_previous_status_holds(self):
+        """Issue 17 item 3: 80 - 2 = 78 and 80 + 2 = 82 hold; a hair beyond changes."""
+        assert self.t.status(78.0, previous=G, margin=2.0) == G
+        assert self.t.status(82.0, previous=A, margin=2.0) == A
+        assert self.t.status(48.0, previous=A, margin=2.0) == A  # red edge 50 - 2
+        assert self.t.status(math.nextafter(78.0, 0), previous=G, margin=2.0) == A
+        assert self.t.status(math.nextafter(82.0, 99), previous=A, margin=2.0) == G
+
+    def test_a_closed_range_edge_holds_at_exactly_the_margin(self):
+        """Issue 17 item 3: green [40, 60] with margin 2 holds green at 62 and 38."""
+        t = Thresholds.within(40, 60)
+        assert t.status(62.0, previous=G, margin=2.0) == G
+        assert t.status(38.0, previous=G, margin=2.0) == G
+        assert t.status(62.000001, previous=G, margin=2.0) == Status.RED
+        assert t.status(37.999999, previous=G, margin=2.0) == Status.RED
+
+    @pytest.mark.parametrize("previous", [Status.NO_DATA, Status.STALE])
+    def test_no_data_or_stale_holds_nothing_back(self, previous):
+        """Issue 17 item 3: after NO_DATA or STALE the plain status applies."""
+        assert self.t.status(79.0, previous=previous, margin=5.0) == A
+        assert self.t.status(80.0, previous=previous, margin=5.0) == G
+
     def test_bad_margin_and_previous(self):
         """Margins must be finite and non-negative; previous a Status."""
         with pytest.raises(InvalidValueError, match="field 'margin'"):

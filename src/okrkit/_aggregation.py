@@ -6,6 +6,9 @@ import enum
 import math
 from collections.abc import Sequence
 
+from okrkit import _validate
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
+
 
 class Aggregation(enum.Enum):
     """How a window of measurements becomes one value.
@@ -38,6 +41,35 @@ class Aggregation(enum.Enum):
         >>> Aggregation.LAST.apply([1.0, 3.0]), Aggregation.MIN.apply([1.0, 3.0])
         (3.0, 1.0)
         """
+        subject = f"Aggregation.{self.name}.apply"
+        try:
+            result = self._apply(values)
+        except TypeError as exc:
+            raise InvalidTypeError(
+                subject=subject,
+                field="values",
+                value=values,
+                expected="a sequence of real numbers",
+            ) from exc
+        except OverflowError as exc:
+            # okrkit values are finite, so an infinite sum is no answer.
+            raise InvalidValueError(
+                subject=subject,
+                field="values",
+                value=values,
+                expected="values whose aggregate is a finite number "
+                "(the result overflowed)",
+            ) from exc
+        # One check of the result keeps junk out at no per-value cost: a
+        # non-number among the values fails inside fsum, min or max, or ends
+        # up as the result (LAST, FIRST).
+        if result is None and not values:
+            return None
+        return _validate.real(subject, "values", result)
+
+    def _apply(self, values: object) -> object:
+        if isinstance(values, str) or not isinstance(values, Sequence):
+            raise TypeError("not a sequence")
         if self is Aggregation.COUNT:
             return float(len(values))
         if not values:
@@ -49,7 +81,15 @@ class Aggregation(enum.Enum):
         if self is Aggregation.SUM:
             return math.fsum(values)
         if self is Aggregation.MEAN:
-            return math.fsum(values) / len(values)
+            return _mean(values)
         if self is Aggregation.MIN:
             return min(values)
         return max(values)
+
+
+def _mean(values: Sequence[float]) -> float:
+    try:
+        return math.fsum(values) / len(values)
+    except OverflowError:  # the sum overflows, the mean need not
+        count = len(values)
+        return math.fsum(value / count for value in values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
 
@@ -133,16 +134,12 @@ class Cadence:
         28
         """
         _validate.of_type("Cadence.occurrences", "period", period, Period, "a Period")
-        end = datetime(period.end.year, period.end.month, period.end.day)
-        return tuple(
-            moment.date()
-            for moment in self._rule(period.start).between(
-                datetime(period.start.year, period.start.month, period.start.day),
-                end,
-                inc=True,
-            )
-            if moment < end
-        )
+        found = []
+        for moment in _dates(self._rule(period.start)):
+            if moment >= period.end:
+                break
+            found.append(moment)
+        return tuple(found)
 
     def latest_due(self, as_of: date, *, tz: tzinfo = UTC) -> date:
         """Return the last due date on or before ``as_of``'s local day.
@@ -151,29 +148,46 @@ class Cadence:
         datetime.date(2026, 2, 15)
         """
         _validate.instant("Cadence.latest_due", "as_of", as_of)
-        day = local_date(as_of, check_tz("Cadence.latest_due", tz))
+        zone = check_tz("Cadence.latest_due", tz)
+        try:
+            day = local_date(as_of, zone)
+        except OverflowError:  # before year 1 or after 9999 locally
+            if as_of.year == 1:
+                raise self._none_before(as_of) from None
+            day = date.max
         # Every cadence recurs within four months, so start the rule before that.
         try:
             since = day - relativedelta(months=4)
         except (OverflowError, ValueError):
             since = date.min
-        found = self._rule(since).before(
-            datetime(day.year, day.month, day.day), inc=True
-        )
+        found = None
+        for moment in _dates(self._rule(since)):
+            if moment > day:
+                break
+            found = moment
         if found is None:
-            raise InvalidValueError(
-                subject="Cadence.latest_due",
-                field="as_of",
-                value=as_of,
-                expected="a date after the first due date of year 1",
-            )
-        return found.date()
+            raise self._none_before(as_of)
+        return found
+
+    @staticmethod
+    def _none_before(as_of: date) -> InvalidValueError:
+        return InvalidValueError(
+            subject="Cadence.latest_due",
+            field="as_of",
+            value=as_of,
+            expected="a date after the first due date of year 1",
+        )
 
     def step(self) -> timedelta:
-        """Return the longest gap between two due dates (used for staleness).
+        """Return the longest gap between two consecutive due dates.
 
-        >>> Cadence.weekly().step()
-        datetime.timedelta(days=7)
+        Daily 1 day, weekly 7 days, monthly 31 days (July to August, or 30
+        April to 31 May for ``day=-1``), quarterly 92 days (July to October).
+        A KPI with this cadence is stale once ``as_of`` is more than
+        ``step() + grace`` after its last check-in.
+
+        >>> Cadence.weekly().step(), Cadence.quarterly().step()
+        (datetime.timedelta(days=7), datetime.timedelta(days=92))
         """
         return timedelta(
             days={"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}[
@@ -190,3 +204,14 @@ class Cadence:
         if self.frequency == "monthly":
             return f"monthly on {day}"
         return f"quarterly on {day} (from month {self.start_month})"
+
+
+def _dates(rule: rrule) -> Iterator[date]:
+    """The rule's dates in order, stopping quietly at the end of year 9999."""
+    moments = iter(rule)
+    while True:
+        try:
+            moment = next(moments)
+        except (StopIteration, OverflowError, ValueError):  # year 10000
+            return
+        yield moment.date()

@@ -10,13 +10,17 @@ def number(value: float) -> str:
 
     >>> number(1250.0), number(3.846), number(0.0384), number(-12.0), number(45.25)
     ('1,250', '3.8', '0.0384', '-12', '45.2')
+    >>> number(1.5e300), number(float("inf")), number(float("-inf"))
+    ('1.5e+300', 'inf', '-inf')
     """
     if type(value) is float and value.is_integer() and -1e12 < value < 1e12:
         return f"{value:,.0f}"  # the common case, exact at 12 digits already
     value = float(f"{value:.12g}")  # hide float noise such as 1.0000000000000002
-    if value == int(value) and abs(value) < 1e15:
-        return f"{value:,.0f}"
     size = abs(value)
+    if not size < 1e15:  # huge, infinite (an overflowed ratio) or NaN
+        return f"{value:.3g}"
+    if value == int(value):
+        return f"{value:,.0f}"
     if size >= 100:
         return f"{value:,.0f}"
     if size >= 1:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import pint
 
 from okrkit import _validate
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
-from okrkit.units import split_quantity
+from okrkit.units import is_quantity, is_unit, split_quantity
+
+if TYPE_CHECKING:
+    import pint
 
 _SUBJECT = "Measurement"
 
@@ -73,7 +75,7 @@ class Measurement:
                 number = math.inf
             if not math.isfinite(number):
                 _validate.real(_SUBJECT, "value", value)
-        elif isinstance(value, pint.Quantity):
+        elif is_quantity(value):
             magnitude, quantity_unit = split_quantity(value)
             if unit is not None and str(unit).strip() != quantity_unit:
                 raise InvalidValueError(
@@ -102,7 +104,7 @@ class Measurement:
 
 
 def _unit_text(unit: object) -> str:
-    if isinstance(unit, pint.Unit):
+    if is_unit(unit):
         return str(unit)
     if isinstance(unit, str):
         return unit

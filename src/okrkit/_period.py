@@ -37,16 +37,25 @@ def _calendar_limits(subject: str) -> Iterator[None]:
         ) from exc
 
 
-def _year(subject: str, value: object) -> int:
+def _year(subject: str, value: object, hi: int = _MAX_YEAR) -> int:
     try:
-        return _validate.integer(subject, "year", value, _MIN_YEAR, _MAX_YEAR)
+        return _validate.integer(subject, "year", value, _MIN_YEAR, hi)
     except ValueError as exc:
         raise PeriodError(
             subject=subject,
             field="year",
             value=value,
-            expected=f"an integer from {_MIN_YEAR} to {_MAX_YEAR}",
+            expected=f"an integer from {_MIN_YEAR} to {hi}",
         ) from exc
+
+
+def _before_year_one(at: date) -> bool:
+    """Where an instant lies whose local time overflowed: before year 1 or after 9999.
+
+    Moving to another zone shifts an instant by less than a day, so only an
+    instant in year 1 can land before it, and only one in 9999 after.
+    """
+    return at.year == _MIN_YEAR
 
 
 def _number(subject: str, field: str, value: object, hi: int) -> int:
@@ -188,7 +197,8 @@ class Period:
         >>> Period.fiscal_year(2026) == Period.year(2026)
         True
         """
-        year = _year("Period.fiscal_year", year)
+        # A fiscal year 9999 that starts after January ends inside year 9999.
+        year = _year("Period.fiscal_year", year, _MAX_YEAR + 1)
         start_month = _number("Period.fiscal_year", "start_month", start_month, 12)
         if start_month == 1:
             return cls.year(year)
@@ -279,7 +289,11 @@ expected an integer from 1 to 12.
         False
         """
         _validate.instant("Period.contains", "at", at)
-        day = local_date(at, check_tz("Period.contains", tz))
+        zone = check_tz("Period.contains", tz)
+        try:
+            day = local_date(at, zone)
+        except OverflowError:  # before year 1 or after 9999 locally: no period's
+            return False
         return self.start <= day < self.end
 
     def __contains__(self, at: object) -> bool:
@@ -306,7 +320,11 @@ expected an integer from 1 to 12.
         (0.0, 1.0)
         """
         _validate.instant("Period.elapsed", "as_of", as_of)
-        at = instant_key(as_of, check_tz("Period.elapsed", tz))
+        zone = check_tz("Period.elapsed", tz)
+        try:
+            at = instant_key(as_of, zone)
+        except OverflowError:  # before year 1 or after 9999 locally
+            return 0.0 if _before_year_one(as_of) else 1.0
         start = day_key(self.start)
         share = (at - start) / (day_key(self.end) - start)
         return min(1.0, max(0.0, share))
@@ -375,21 +393,41 @@ expected an integer from 1 to 12.
     def label(self, *, fiscal_start_month: int = 1) -> str:
         """Return the label ``parse`` reads back, naming fiscal periods if asked.
 
+        ``Period.parse(p.label(fiscal_start_month=m), fiscal_start_month=m)``
+        always gives ``p`` back, even at the calendar's edges: a fiscal label
+        that would name no period (fiscal year 1 starting in April would
+        begin in year 0) is not used.
+
         >>> fy = Period.fiscal_year(2026, start_month=7)
         >>> str(fy), fy.label(fiscal_start_month=7)
         ('2025-07-01/2026-06-30', 'FY2026')
+        >>> Period.quarter(9998, 2).label(fiscal_start_month=4)
+        'FY9999-Q1'
+        >>> Period.quarter(1, 1).label(fiscal_start_month=4)
+        '0001-Q1'
         """
         _number("Period.label", "fiscal_start_month", fiscal_start_month, 12)
+        fiscal = self._fiscal_label(fiscal_start_month)
+        if fiscal is not None:
+            try:  # at the calendar's edges a fiscal label may name no period
+                if Period.parse(fiscal, fiscal_start_month=fiscal_start_month) == self:
+                    return fiscal
+            except PeriodError:
+                pass
+        return str(self)
+
+    def _fiscal_label(self, fiscal_start_month: int) -> str | None:
         start, end = self.start, self.end
         months = _months_between(start, end)
-        if fiscal_start_month != 1 and start.day == 1 and months in (3, 12):
-            offset = (start.month - fiscal_start_month) % 12
-            fiscal_year = start.year + (1 if start.month >= fiscal_start_month else 0)
-            if months == 12 and offset == 0:
-                return f"FY{fiscal_year:04d}"
-            if months == 3 and offset % 3 == 0:
-                return f"FY{fiscal_year:04d}-Q{offset // 3 + 1}"
-        return str(self)
+        if fiscal_start_month == 1 or start.day != 1 or months not in (3, 12):
+            return None
+        offset = (start.month - fiscal_start_month) % 12
+        fiscal_year = start.year + (1 if start.month >= fiscal_start_month else 0)
+        if months == 12 and offset == 0:
+            return f"FY{fiscal_year:04d}"
+        if months == 3 and offset % 3 == 0:
+            return f"FY{fiscal_year:04d}-Q{offset // 3 + 1}"
+        return None
 
     def __str__(self) -> str:
         return _label(self.start, self.end)

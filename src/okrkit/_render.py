@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from okrkit import _validate
 from okrkit._format import percent
 from okrkit._results import KeyResultResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 
 _LEGEND = "G on track, A at risk, R off track, - no data, S stale"
+MAX_INDENT = 20  # levels; deeper lines show their level as a number instead
+
+
+def _indent(depth: int) -> str:
+    """Two spaces a level, capped so a deep cascade cannot grow the text."""
+    if depth <= MAX_INDENT:
+        return "  " * depth
+    return "  " * MAX_INDENT + f"[{depth}] "
 
 
 def render(scorecard: Scorecard) -> str:
     """Return the scorecard as a text table, indented by cascade level.
+
+    Indentation stops at 20 levels; a deeper line shows its level as
+    ``[21]`` after the last indent, so a very deep cascade stays readable
+    and the text grows with the number of lines only.
 
     Each line starts with a status marker (G, A, R, - for no data, S for
     stale), then the score and the progress expected by now.
@@ -35,6 +48,7 @@ def render(scorecard: Scorecard) -> str:
     R    0 %      50 %    > Open Lisbon office: not done (0 %) at 50 % of 2026-Q1,
     off track.
     """
+    _validate.of_type("render", "scorecard", scorecard, Scorecard, "a Scorecard")
     lines = [
         f"Scorecard as of {scorecard.as_of.isoformat()}   ({_LEGEND})",
         "",
@@ -46,7 +60,7 @@ def render(scorecard: Scorecard) -> str:
             lines.append(_key_result_line(kr, objective.depth))
         for kpi_id in objective.health:
             kpi = scorecard[kpi_id]
-            indent = "  " * (objective.depth + 1)
+            indent = _indent(objective.depth + 1)
             lines.append(f"{kpi.status.symbol}{'':>16}  {indent}~ {kpi.reason}")
     others = [
         k
@@ -68,7 +82,7 @@ def _cells(score: float | None, expected: float, status: Status) -> str:
 
 
 def _objective_line(objective: ObjectiveResult) -> str:
-    indent = "  " * objective.depth
+    indent = _indent(objective.depth)
     who = f"{objective.owner}, " if objective.owner else ""
     committed = ", committed" if objective.committed else ""
     return (
@@ -78,5 +92,5 @@ def _objective_line(objective: ObjectiveResult) -> str:
 
 
 def _key_result_line(kr: KeyResultResult, depth: int) -> str:
-    indent = "  " * (depth + 1)
+    indent = _indent(depth + 1)
     return f"{_cells(kr.score, kr.expected, kr.status)}  {indent}> {kr.reason}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from okrkit import _validate
+
 
 class Status(enum.Enum):
     """A traffic light, plus the two ways of having no current light.
@@ -68,7 +70,13 @@ class Direction(enum.Enum):
     WITHIN_RANGE = "within range"
 
     def better(self, a: float, b: float) -> bool:
-        """Tell whether ``a`` is strictly better than ``b`` (never for ranges)."""
+        """Tell whether ``a`` is strictly better than ``b`` (never for ranges).
+
+        >>> Direction.HIGHER_IS_BETTER.better(3.0, 5.0)
+        False
+        """
+        a = _validate.real(f"Direction.{self.name}.better", "a", a)
+        b = _validate.real(f"Direction.{self.name}.better", "b", b)
         if self is Direction.HIGHER_IS_BETTER:
             return a > b
         if self is Direction.LOWER_IS_BETTER:

@@ -17,7 +17,16 @@ FINITE = "a finite real number"
 
 
 def real(subject: str, field: str, value: object) -> float:
-    """Return ``value`` as a finite float, rejecting bools, NaN and infinities."""
+    """Return ``value`` as a plain, finite ``float``.
+
+    Any real number is accepted (int, float, ``Decimal``, ``Fraction``, NumPy
+    scalars), so callers can store the result; bools, NaN, infinities and
+    non-numbers are refused.
+
+    >>> from fractions import Fraction
+    >>> real("KeyResult", "target", Fraction(1, 4)), real("KeyResult", "target", 3)
+    (0.25, 3.0)
+    """
     # The exact-type test is the hot path (Measurement); it skips the ABC check.
     if type(value) is float:
         result = value
@@ -28,7 +37,7 @@ def real(subject: str, field: str, value: object) -> float:
     else:
         try:
             result = float(value)
-        except (OverflowError, ValueError) as exc:
+        except (ArithmeticError, ValueError, TypeError) as exc:
             raise InvalidValueError(
                 subject=subject, field=field, value=value, expected=FINITE
             ) from exc

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import attrs
 
+from okrkit import _validate
 from okrkit._key_result import KeyResult
 from okrkit._kpi import KPI
 from okrkit._objective import Objective
@@ -76,12 +77,20 @@ class Cascade:
     _depends: Mapping[str, tuple[str, ...]]
     order: tuple[str, ...]
     rollup_order: tuple[str, ...]
+    _depth: Mapping[str, int] = attrs.field(eq=False)
 
     @classmethod
     def build(
-        cls, objectives: Iterable[Objective], *, kpis: Iterable[KPI] = ()
+        cls,
+        objectives: Iterable[Objective],
+        *,
+        kpis: Iterable[KPI] = (),
+        subject: str = "Cascade",
     ) -> Cascade:
         """Index objectives (and the KPIs they use) and check the structure.
+
+        ``subject`` names the caller in errors about the arguments (``evaluate``
+        passes its own name), so a message points at the call that was made.
 
         >>> from okrkit import Objective, Period
         >>> a = Objective("a", "A", period=Period.year(2026), parent="b")
@@ -91,8 +100,9 @@ class Cascade:
         ...
         okrkit.exceptions.AlignmentError: cycle in the cascade: a -> b -> a.
         """
-        items = _items("objectives", objectives, Objective)
-        kpi_items = _items("kpis", kpis, KPI)
+        _validate.text("Cascade.build", "subject", subject)
+        items = _items(subject, "objectives", objectives, Objective)
+        kpi_items = _items(subject, "kpis", kpis, KPI)
         by_id: dict[str, Objective] = {}
         key_results: dict[str, tuple[KeyResult, str]] = {}
         seen: dict[str, str] = {}
@@ -154,11 +164,15 @@ class Cascade:
                 children[parent].append(objective.id)
         roots = [o.id for o in items if up[o.id] is None]
         order: list[str] = []
+        depth: dict[str, int] = dict.fromkeys(roots, 0)
         stack = list(reversed(roots))
-        while stack:
+        while stack:  # top-down, so each depth is its parent's plus one
             current = stack.pop()
             order.append(current)
-            stack.extend(reversed(children.get(current, [])))
+            below = children.get(current, [])
+            for child in below:
+                depth[child] = depth[current] + 1
+            stack.extend(reversed(below))
         return cls(
             objectives=items,
             kpis=kpi_items,
@@ -169,7 +183,13 @@ class Cascade:
             depends=MappingProxyType({k: tuple(v) for k, v in depends.items()}),
             order=tuple(order),
             rollup_order=tuple(rollup),
+            depth=MappingProxyType(depth),
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The indexes are read-only views, which pickle cannot copy; the
+        # cascade is fully determined by its objectives and KPIs.
+        return (_rebuild, (self.objectives, self.kpis))
 
     def __repr__(self) -> str:
         return f"<Cascade: {len(self.objectives)} objectives, {len(self.roots)} roots>"
@@ -256,8 +276,9 @@ class Cascade:
         return tuple(result)
 
     def depth(self, id: str) -> int:
-        """Return how many levels below the top this objective is."""
-        return len(self.path(id)) - 1
+        """Return how many levels below the top this objective is (computed once)."""
+        self.objective(id)
+        return self._depth[id]
 
     def depends_on(self, id: str) -> tuple[str, ...]:
         """Return the objectives whose results this one's evaluation feeds."""
@@ -265,13 +286,17 @@ class Cascade:
 
     def findings(self, *, measured: Iterable[str] | None = None) -> tuple[Finding, ...]:
         """Return advice about the cascade (see :func:`check`)."""
-        return _findings(self, None if measured is None else frozenset(measured))
+        return _findings(self, _measured("Cascade.findings", measured))
 
 
-def _items(field: str, values: object, kind: type) -> tuple[Any, ...]:
+def _rebuild(objectives: tuple[Objective, ...], kpis: tuple[KPI, ...]) -> Cascade:
+    return Cascade.build(objectives, kpis=kpis)
+
+
+def _items(subject: str, field: str, values: object, kind: type) -> tuple[Any, ...]:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
         raise InvalidTypeError(
-            subject="Cascade",
+            subject=subject,
             field=field,
             value=values,
             expected=f"an iterable of {kind.__name__}",
@@ -280,7 +305,7 @@ def _items(field: str, values: object, kind: type) -> tuple[Any, ...]:
     for item in items:
         if not isinstance(item, kind):
             raise InvalidTypeError(
-                subject="Cascade",
+                subject=subject,
                 field=field,
                 value=item,
                 expected=f"a {kind.__name__}",
@@ -383,16 +408,37 @@ def _topological(
 
 
 def _cycle(depends: Mapping[str, list[str]], waiting: Mapping[str, int]) -> str:
-    """Walk the dependencies among the stuck objectives until one repeats."""
+    """Name one cycle among the stuck objectives.
+
+    Objectives downstream of a cycle are stuck too without being on it; peel
+    off those that feed no stuck objective (repeatedly) and every one left
+    feeds another, so walking from any of them reaches a loop.
+    """
     stuck = {id_ for id_, count in waiting.items() if count > 0}
+    feeds = {id_: [t for t in depends.get(id_, ()) if t in stuck] for id_ in stuck}
+    fed_by: dict[str, list[str]] = defaultdict(list)
+    for source, targets in feeds.items():
+        for target in targets:
+            fed_by[target].append(source)
+    outgoing = {id_: len(targets) for id_, targets in feeds.items()}
+    dead_ends = [id_ for id_, count in outgoing.items() if count == 0]
+    while dead_ends:
+        current = dead_ends.pop()
+        stuck.discard(current)
+        for source in fed_by[current]:
+            outgoing[source] -= 1
+            if outgoing[source] == 0:
+                dead_ends.append(source)
     current = min(stuck)
     path = [current]
+    seen = {current}
     while True:
-        current = min(t for t in depends.get(current, ()) if t in stuck)
-        if current in path:
+        current = min(t for t in feeds[current] if t in stuck)
+        if current in seen:
             loop = [*path[path.index(current) :], current]
             return " -> ".join(loop)
         path.append(current)
+        seen.add(current)
 
 
 def check(
@@ -417,9 +463,26 @@ def check(
     ['too-few-key-results']
     """
     return _findings(
-        Cascade.build(objectives, kpis=kpis),
-        None if measured is None else frozenset(measured),
+        Cascade.build(objectives, kpis=kpis, subject="check"),
+        _measured("check", measured),
     )
+
+
+def _measured(subject: str, measured: object) -> frozenset[str] | None:
+    """Check the ids given as measured: None or an iterable of strings."""
+    if measured is None:
+        return None
+    if isinstance(measured, (str, bytes)) or not isinstance(measured, Iterable):
+        raise InvalidTypeError(
+            subject=subject,
+            field="measured",
+            value=measured,
+            expected="None or an iterable of key result ids",
+        )
+    ids = list(measured)
+    for id_ in ids:
+        _validate.text(subject, "measured", id_)
+    return frozenset(ids)
 
 
 def _findings(cascade: Cascade, measured: frozenset[str] | None) -> tuple[Finding, ...]:

@@ -22,6 +22,9 @@ value a finite real number
 
 from __future__ import annotations
 
+import math
+import reprlib
+
 __all__ = [
     "AlignmentError",
     "IncompatibleUnitsError",
@@ -83,7 +86,7 @@ def _compose(subject: str, field: str, value: object, expected: str) -> str:
     if field:
         parts.append(f"field {field!r}")
     if value is not _NOTHING:
-        parts.append(f"got {_short_repr(value)}")
+        parts.append(f"got {safe_repr(value)}")
     head = " ".join(parts)
     text = f"{subject}: {head}" if subject else head
     if expected:
@@ -91,9 +94,57 @@ def _compose(subject: str, field: str, value: object, expected: str) -> str:
     return text + "."
 
 
-def _short_repr(value: object, limit: int = 80) -> str:
-    text = repr(value)
+def safe_repr(value: object, limit: int = 80) -> str:
+    """Return a repr of ``value`` for a message: short, and never raising.
+
+    Python's ``repr`` may fail on the very values an error reports: an int
+    of more than 4,300 digits, a list nested thousands deep, an object whose
+    ``__repr__`` raises.  This one bounds depth, length and size.
+
+    >>> safe_repr(10**5000)
+    '<int of about 5,001 digits>'
+    >>> deep = []
+    >>> for _ in range(5000):
+    ...     deep = [deep]
+    >>> safe_repr(deep)
+    '[[[[[[...]]]]]]'
+    >>> safe_repr("x" * 200)[:20], len(safe_repr("x" * 200)) <= 80
+    ("'xxxxxxxxxxxxxxxxxxx", True)
+    """
+    try:
+        text = _SAFE.repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__} object>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _SafeRepr(reprlib.Repr):
+    """reprlib with ints that never hit the digit limit and generous sizes."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() < 1000:  # well below the 4,300-digit limit
+            return super().repr_int(x, level)
+        # Writing out the digits would be slow (and is refused by default);
+        # the size is what a reader needs.
+        digits = int(x.bit_length() * math.log10(2)) + 1
+        sign = "-" if x < 0 else ""
+        return f"<{sign}int of about {digits:,} digits>"
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            return super().repr_instance(x, level)
+        except (RecursionError, ValueError):
+            return f"<{type(x).__name__} object>"
+
+
+_SAFE = _SafeRepr()
+_SAFE.maxlevel = 6
+_SAFE.maxstring = 200
+_SAFE.maxother = 200
+_SAFE.maxlong = 200
+for _name in ("maxtuple", "maxlist", "maxarray", "maxdict", "maxset"):
+    setattr(_SAFE, _name, 12)
+_SAFE.maxfrozenset = _SAFE.maxdeque = 12
 
 
 class InvalidValueError(OkrkitError, ValueError):

@@ -58,6 +58,20 @@ class ScoreContext:
     committed: bool = False
     expected: float = 0.0
 
+    def __attrs_post_init__(self) -> None:
+        _validate.of_type(
+            "ScoreContext", "committed", self.committed, bool, "True or False"
+        )
+        expected = _validate.real("ScoreContext", "expected", self.expected)
+        if not 0.0 <= expected <= 1.0:
+            raise InvalidValueError(
+                subject="ScoreContext",
+                field="expected",
+                value=self.expected,
+                expected="an expected progress from 0 to 1",
+            )
+        object.__setattr__(self, "expected", expected)  # a plain float
+
 
 @runtime_checkable
 class ScoringStrategy(Protocol):
@@ -98,6 +112,61 @@ def _optional_bound(value: object, field: str) -> float | None:
     return _validate.optional_real("Linear", field, value)
 
 
+def _target_score(subject: str, value: object) -> float:
+    """The score meaning "target met": a positive, finite float."""
+    result = _validate.real(subject, "target_score", value)
+    if result <= 0:
+        raise InvalidValueError(
+            subject=subject,
+            field="target_score",
+            value=value,
+            expected="a positive score meaning the target is met",
+        )
+    return result
+
+
+# attrs converters: named functions, so mypy's attrs plugin can read them.
+def _cap(value: object) -> float | None:
+    return _optional_bound(value, "cap")
+
+
+def _floor(value: object) -> float | None:
+    return _optional_bound(value, "floor")
+
+
+def _linear_target(value: object) -> float:
+    return _target_score("Linear", value)
+
+
+def _google_target(value: object) -> float:
+    return _target_score("GoogleGrading", value)
+
+
+def _stepped_target(value: object) -> float:
+    return _target_score("Stepped", value)
+
+
+def _red_flag_target(value: object) -> float:
+    return _target_score("RedFlagGoal", value)
+
+
+def _on_track(value: object) -> float:
+    return _validate.non_negative("Pace", "on_track", value)
+
+
+def _at_risk(value: object) -> float:
+    return _validate.non_negative("Pace", "at_risk", value)
+
+
+def _arguments(
+    subject: str, key_result: object, value: object, context: object
+) -> float:
+    """Check what a strategy's score() is given; return the value as a float."""
+    _validate.of_type(subject, "key_result", key_result, KeyResult, "a KeyResult")
+    _validate.of_type(subject, "context", context, ScoreContext, "a ScoreContext")
+    return _validate.real(subject, "value", value)
+
+
 @attrs.frozen
 class Linear:
     """Progress clamped to ``[floor, cap]``: the default strategy.
@@ -112,13 +181,12 @@ class Linear:
     0.75
     """
 
-    cap: float | None = attrs.field(default=1.0, kw_only=True)
-    floor: float | None = attrs.field(default=0.0, kw_only=True)
-    target_score: float = 1.0
+    cap: float | None = attrs.field(default=1.0, kw_only=True, converter=_cap)
+    floor: float | None = attrs.field(default=0.0, kw_only=True, converter=_floor)
+    target_score: float = attrs.field(default=1.0, converter=_linear_target)
 
     def __attrs_post_init__(self) -> None:
-        cap = _optional_bound(self.cap, "cap")
-        floor = _optional_bound(self.floor, "floor")
+        cap, floor = self.cap, self.floor
         if cap is not None and floor is not None and cap < floor:
             raise InvalidValueError(
                 subject="Linear",
@@ -131,7 +199,8 @@ class Linear:
         self, key_result: KeyResult, value: float, context: ScoreContext
     ) -> float:
         """Return the clamped progress."""
-        progress: float = key_result.progress(value)
+        number = _arguments("Linear.score", key_result, value, context)
+        progress: float = key_result.progress(number)
         if self.cap is not None:
             progress = min(progress, self.cap)
         if self.floor is not None:
@@ -164,16 +233,21 @@ class GoogleGrading:
 
     """
 
-    target_score: float = 1.0
+    target_score: float = attrs.field(default=1.0, converter=_google_target)
 
     def score(
         self, key_result: KeyResult, value: float, context: ScoreContext
     ) -> float:
         """Return the clamped progress rounded half up to one decimal."""
-        return _round_half_up(min(1.0, max(0.0, key_result.progress(value))))
+        number = _arguments("GoogleGrading.score", key_result, value, context)
+        return _round_half_up(min(1.0, max(0.0, key_result.progress(number))))
 
     def grade(self, score: float, *, committed: bool) -> Status:
         """Return the grade's status."""
+        score = _validate.real("GoogleGrading.grade", "score", score)
+        _validate.of_type(
+            "GoogleGrading.grade", "committed", committed, bool, "True or False"
+        )
         if score < 0.4:
             return Status.RED
         if committed:
@@ -198,7 +272,7 @@ class Stepped:
     """
 
     bands: Thresholds
-    target_score: float = 1.0
+    target_score: float = attrs.field(default=1.0, converter=_stepped_target)
 
     def __attrs_post_init__(self) -> None:
         _validate.of_type(
@@ -223,9 +297,9 @@ class Stepped:
         self, key_result: KeyResult, value: float, context: ScoreContext
     ) -> float:
         """Return the fixed score of the value's band."""
-        score = self.bands.band(value).score
-        assert score is not None
-        return score
+        number = _arguments("Stepped.score", key_result, value, context)
+        score = self.bands.band(number).score
+        return 0.0 if score is None else score  # never None: checked in __init__
 
 
 @attrs.frozen
@@ -244,13 +318,14 @@ class RedFlagGoal:
     [0.0, 3.33, 6.67, 10.0, 10.0]
     """
 
-    target_score: float = 2 / 3
+    target_score: float = attrs.field(default=2 / 3, converter=_red_flag_target)
 
     def score(
         self, key_result: KeyResult, value: float, context: ScoreContext
     ) -> float:
         """Return the 0-10 score divided by 10."""
-        return min(1.0, max(0.0, (key_result.progress(value) + 1.0) / 3.0))
+        number = _arguments("RedFlagGoal.score", key_result, value, context)
+        return min(1.0, max(0.0, (key_result.progress(number) + 1.0) / 3.0))
 
 
 # -- roll-up -----------------------------------------------------------------
@@ -265,10 +340,49 @@ def weighted_mean(items: Sequence[tuple[float, float]]) -> float | None:
     >>> weighted_mean([(1.0, 1), (0.4, 2)])
     0.6
     """
-    total = math.fsum(weight for _, weight in items)
-    if total == 0:
+    pairs = _pairs("weighted_mean", items)
+    try:
+        total = math.fsum(weight for _, weight in pairs)
+        mean = math.fsum(score * weight for score, weight in pairs) / total
+    except ZeroDivisionError:
         return None
-    return math.fsum(score * weight for score, weight in items) / total
+    except (OverflowError, ValueError):  # fsum: overflow, or inf - inf
+        mean = math.inf
+    if math.isfinite(mean):
+        return mean
+    # Huge scores or weights: scaled to at most 1, no sum can overflow, and
+    # a mean never exceeds the largest score.
+    heaviest = max(weight for _, weight in pairs)
+    largest = max(abs(score) for score, _ in pairs) or 1.0
+    total = math.fsum(weight / heaviest for _, weight in pairs)
+    share = math.fsum(
+        (score / largest) * (weight / heaviest) for score, weight in pairs
+    )
+    return largest * (share / total)
+
+
+def _pairs(subject: str, items: object) -> list[tuple[float, float]]:
+    """Check (score, weight) pairs: finite scores, finite weights of 0 or more."""
+    if isinstance(items, str) or not isinstance(items, Sequence):
+        raise InvalidTypeError(
+            subject=subject,
+            field="items",
+            value=items,
+            expected="a sequence of (score, weight) pairs",
+        )
+    pairs = []
+    for item in items:
+        if isinstance(item, str) or not isinstance(item, Sequence) or len(item) != 2:
+            raise InvalidTypeError(
+                subject=subject,
+                field="items",
+                value=item,
+                expected="a (score, weight) pair",
+            )
+        score = _validate.real(subject, "score", item[0])
+        weight = _validate.non_negative(subject, "weight", item[1])
+        pairs.append((score, weight))
+    return pairs
 
 
 def minimum(items: Sequence[tuple[float, float]]) -> float | None:
@@ -277,7 +391,7 @@ def minimum(items: Sequence[tuple[float, float]]) -> float | None:
     >>> minimum([(0.9, 1), (0.2, 1), (0.0, 0)])
     0.2
     """
-    scores = [score for score, weight in items if weight > 0]
+    scores = [score for score, weight in _pairs("minimum", items) if weight > 0]
     return min(scores) if scores else None
 
 
@@ -349,12 +463,11 @@ class Pace:
     ('RED', 'GREEN')
     """
 
-    on_track: float = 0.95
-    at_risk: float = 0.75
+    on_track: float = attrs.field(default=0.95, converter=_on_track)
+    at_risk: float = attrs.field(default=0.75, converter=_at_risk)
 
     def __attrs_post_init__(self) -> None:
-        on_track = _validate.non_negative("Pace", "on_track", self.on_track)
-        at_risk = _validate.non_negative("Pace", "at_risk", self.at_risk)
+        on_track, at_risk = self.on_track, self.at_risk
         if at_risk > on_track:
             raise InvalidValueError(
                 subject="Pace",
@@ -367,8 +480,12 @@ class Pace:
         self, score: float | None, expected: float, *, target_score: float = 1.0
     ) -> Status:
         """Return GREEN, AMBER or RED (NO_DATA when there is no score)."""
+        subject = "Pace.status"
+        expected = _validate.real(subject, "expected", expected)
+        target_score = _validate.real(subject, "target_score", target_score)
         if score is None:
             return Status.NO_DATA
+        score = _validate.real(subject, "score", score)
         goal = expected * target_score
         if goal <= 0 or score >= self.on_track * goal:
             return Status.GREEN
@@ -379,6 +496,7 @@ class Pace:
     @staticmethod
     def words(status: Status) -> str:
         """Say a pace status in words ("on track", "at risk", "off track")."""
+        _validate.of_type("Pace.words", "status", status, Status, "a Status")
         return _PACE_WORDS.get(status, status.value)
 
 

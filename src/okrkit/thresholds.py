@@ -36,6 +36,10 @@ def _edge(value: object) -> float:
     return _validate.real("Band", "edge", value)
 
 
+def _score(value: object) -> float | None:
+    return _validate.optional_real("Band", "score", value)
+
+
 @attrs.frozen(kw_only=True)
 class Band:
     """One half-open band ``[lo, hi)`` with its status, label and fixed score.
@@ -51,7 +55,7 @@ class Band:
     hi: float = attrs.field(converter=_edge)
     status: Status
     label: str = ""
-    score: float | None = None
+    score: float | None = attrs.field(default=None, converter=_score)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.status, Status) or self.status not in _TRAFFIC:
@@ -69,14 +73,19 @@ class Band:
                 expected=f"an edge above lo={self.lo!r}",
             )
         _validate.text("Band", "label", self.label)
-        _validate.optional_real("Band", "score", self.score)
 
     def contains(self, value: float) -> bool:
         """Tell whether ``lo <= value < hi``."""
+        value = _validate.real("Band.contains", "value", value)
         return self.lo <= value < self.hi
 
     def distance(self, value: float) -> float:
-        """How far ``value`` lies outside the band (0 inside)."""
+        """How far ``value`` lies outside the band (0 inside).
+
+        >>> Band(lo=0, hi=50, status=Status.RED).distance(53)
+        3.0
+        """
+        value = _validate.real("Band.distance", "value", value)
         if value < self.lo:
             return self.lo - value
         if value >= self.hi:
@@ -204,7 +213,7 @@ class Thresholds:
                 hi=hi,
                 status=status,  # type: ignore[arg-type]  # Band validates
                 label=label,  # type: ignore[arg-type]
-                score=score,  # type: ignore[arg-type]
+                score=score,
             )
             for lo, hi, status, label, score in zip(
                 points, points[1:], status_list, label_list, score_list, strict=False
@@ -295,18 +304,32 @@ class Thresholds:
         slack = _validate.non_negative(subject, "tolerance", tolerance)
         top = math.nextafter(hi, _INF)
         # Amber bands exist only where the tolerance is wide enough to show
-        # in floating point (a tiny tolerance next to a large edge vanishes).
+        # in floating point (a tiny tolerance next to a large edge vanishes);
+        # near the largest float, a band that would end past it runs to inf.
         edges: list[float] = []
         statuses = [Status.RED]
-        if lo - slack < lo:
-            edges.append(lo - slack)
+        below = lo - slack
+        if below < lo:
+            if below == -_INF:
+                statuses = []  # the amber band runs down to -inf
+            else:
+                edges.append(below)
             statuses.append(Status.AMBER)
-        edges += [lo, top]
         statuses.append(Status.GREEN)
+        edges.append(lo)
+        if top == _INF:  # high is the largest float: green runs to +inf
+            return cls.from_edges(
+                edges, statuses, direction=Direction.WITHIN_RANGE, relative=relative
+            )
+        edges.append(top)
         outer = math.nextafter(hi + slack, _INF)
         if outer > top:
-            edges.append(outer)
             statuses.append(Status.AMBER)
+            if outer == _INF:
+                return cls.from_edges(
+                    edges, statuses, direction=Direction.WITHIN_RANGE, relative=relative
+                )
+            edges.append(outer)
         statuses.append(Status.RED)
         return cls.from_edges(
             edges, statuses, direction=Direction.WITHIN_RANGE, relative=relative

@@ -17,6 +17,20 @@ what a calendar month or year is.  A count noun that is not a unit
 ``None`` means "no unit" and converts like pint's ``dimensionless``, so a
 share given as ``0.3`` and one given as ``30 percent`` agree.
 
+Two units convert only when they reduce to the same base units.  pint calls
+counts, angles and plain ratios all "dimensionless", but okrkit keeps them
+apart: ``degree`` converts only to other angles (``radian``, ``turn``),
+``percent`` only to ratios (``ppm``) and ``count`` only to counts; "no unit"
+is a plain number, which takes ratios and counts alike.  So 50 % is never
+read as half a thing, nor as an angle.
+
+A unit expression is short (at most 200 characters) and its exponents are
+plain numbers from -12 to 12 (``m**2``, ``s**-1``): ``m**9**9**9`` is
+refused before pint evaluates it.
+
+The registry is built on first use, not at import, so ``import okrkit``
+stays fast for programs that never touch a unit.
+
 >>> from okrkit import units
 >>> units.normalize_unit("%"), units.normalize_unit("USD/hour")
 ('percent', 'USD / hour')
@@ -31,11 +45,12 @@ True
 from __future__ import annotations
 
 import functools
+import re
+import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 import attrs
-import pint
 
 from okrkit import _validate
 from okrkit.exceptions import (
@@ -45,6 +60,9 @@ from okrkit.exceptions import (
     OkrkitError,
     UnknownUnitError,
 )
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = [
     "CURRENCIES",
@@ -60,7 +78,7 @@ __all__ = [
 ]
 
 #: Anything okrkit accepts where a unit is expected.
-UnitLike = str | pint.Unit | None
+UnitLike: TypeAlias = "str | pint.Unit | None"
 
 #: ISO 4217 currency codes in use (plus precious metals and SDR), each its own
 #: dimension in okrkit's registry.
@@ -81,7 +99,17 @@ CURRENCIES: frozenset[str] = frozenset(
 _CALENDAR_DAYS = 27.0  # a time unit this long or longer is calendar-dependent
 
 
+_MAX_LENGTH = 200  # characters in a unit expression
+_MAX_EXPONENT = 12  # m**3, s**-2: nothing real needs more
+# A power operator followed by anything but a plain, small number (9**9**9,
+# 1e400, a parenthesis) could make pint compute for seconds.
+_POWER = re.compile(r"(\*\*|\^)\s*([+-]?)\s*(\d{1,3}(?:\.\d{0,6})?)?")
+_CHAINED = re.compile(r"(\*\*|\^)\s*[+-]?\s*[\d.]+\s*(\*\*|\^)")
+
+
 def _build_registry() -> pint.UnitRegistry[Any]:
+    import pint  # importing pint costs ~0.4 s: only on first use
+
     registry: pint.UnitRegistry[Any] = pint.UnitRegistry(cache_folder=None)
     for code in sorted(CURRENCIES):
         registry.define(f"{code} = [currency_{code}]")
@@ -89,11 +117,19 @@ def _build_registry() -> pint.UnitRegistry[Any]:
     return registry
 
 
-# Built once at import (pint reads its bundled definitions then), never
-# changed afterwards; the lock guards pint's internal parse caches.
-_REGISTRY = _build_registry()
-_LOCK = threading.Lock()
-_DAY = _REGISTRY.Quantity(1, "day")
+# Built on first use (reading pint's definitions costs about half a second,
+# which importing okrkit should not pay), never changed afterwards; the lock
+# guards the one-time build and pint's internal parse caches.
+_LOCK = threading.RLock()
+_BUILT: list[pint.UnitRegistry[Any]] = []
+
+
+def _registry() -> pint.UnitRegistry[Any]:
+    if not _BUILT:
+        with _LOCK:
+            if not _BUILT:  # another thread may have built it meanwhile
+                _BUILT.append(_build_registry())
+    return _BUILT[0]
 
 
 @attrs.frozen
@@ -116,10 +152,31 @@ class Conversion:
         return value * self.scale + self.offset
 
 
+def is_unit(value: object) -> TypeGuard[pint.Unit]:
+    """Tell whether ``value`` is a pint unit, of any registry.
+
+    Without pint imported, nothing can be a pint object: no import needed.
+    """
+    module = sys.modules.get("pint")
+    return module is not None and isinstance(value, module.Unit)
+
+
+def is_quantity(value: object) -> TypeGuard[pint.Quantity[Any]]:
+    """Tell whether ``value`` is a pint quantity, of any registry."""
+    module = sys.modules.get("pint")
+    return module is not None and isinstance(value, module.Quantity)
+
+
+def _pint_error() -> type[Exception]:
+    _registry()  # imports pint
+    error: type[Exception] = sys.modules["pint"].DimensionalityError
+    return error
+
+
 def _unit_name(unit: object, field: str) -> str:
     if isinstance(unit, str):
         return unit.strip()
-    if isinstance(unit, pint.Unit):  # from any registry: read it by name
+    if is_unit(unit):  # from any registry: read it by name
         return str(unit)
     raise InvalidTypeError(
         subject="unit",
@@ -129,24 +186,52 @@ def _unit_name(unit: object, field: str) -> str:
     )
 
 
+def _refuse(name: str, expected: str) -> UnknownUnitError:
+    return UnknownUnitError(subject="unit", field="unit", value=name, expected=expected)
+
+
+_BOUNDS = (
+    f"a unit expression of at most {_MAX_LENGTH} characters whose exponents "
+    f"are plain numbers from -{_MAX_EXPONENT} to {_MAX_EXPONENT}, such as "
+    "'m**2' or 'USD / hour'"
+)
+
+
+def _check_bounds(name: str) -> None:
+    """Refuse expressions that could make pint compute for long (see above)."""
+    if len(name) > _MAX_LENGTH or _CHAINED.search(name):
+        raise _refuse(name, _BOUNDS)
+    for match in _POWER.finditer(name):
+        if match[3] is None or float(match[3]) > _MAX_EXPONENT:
+            raise _refuse(name, _BOUNDS)
+
+
+def _unknown(name: str) -> UnknownUnitError:
+    if name.upper() in CURRENCIES:
+        hint = f"the currency code {name.upper()!r} (codes are upper case)"
+    else:
+        hint = (
+            "a unit okrkit knows (for a count noun such as "
+            f"{name!r}, pass label={name!r} and no unit)"
+        )
+    return UnknownUnitError(subject="unit", field="unit", value=name, expected=hint)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(name: str) -> pint.Unit:
+    _check_bounds(name)
+    registry = _registry()
     try:
         with _LOCK:
-            unit = _REGISTRY.parse_units(name)
+            unit = registry.parse_units(name)
     except Exception as exc:  # pint's parser raises many types; translate them
-        raise UnknownUnitError(
-            subject="unit",
-            field="unit",
-            value=name,
-            expected=(
-                "a unit okrkit knows (for a count noun such as "
-                f"{name!r}, pass label={name!r} and no unit)"
-            ),
-        ) from exc
-    for part in unit._units:
+        raise _unknown(name) from exc
+    for part, power in unit._units.items():
+        size_of_power = abs(float(power))  # type: ignore[arg-type]  # a real
+        if not size_of_power <= _MAX_EXPONENT:  # also refuses nan
+            raise _refuse(name, _BOUNDS)  # e.g. superscripts: m⁹⁹⁹
         with _LOCK:
-            size = _REGISTRY.Quantity(1, part)
+            size = registry.Quantity(1, part)
             calendar = (
                 size.check("[time]") and size.to("day").magnitude >= _CALENDAR_DAYS
             )
@@ -209,23 +294,43 @@ def _normalize(name: str) -> str | None:
     return None if parsed.dimensionless and not parsed._units else str(parsed)
 
 
+def _same_kind(
+    registry: pint.UnitRegistry[Any], src: pint.Unit, dst: pint.Unit, *, plain: bool
+) -> bool:
+    """Tell whether two units reduce to the same base units.
+
+    With no unit on one side (``plain``), a count converts too: "no unit" is
+    a plain number, and 3 counts are 3.
+    """
+    bases = {str(registry.get_root_units(unit)[1]) for unit in (src, dst)}
+    return len(bases) == 1 or (plain and bases == {"dimensionless", "count"})
+
+
 @functools.lru_cache(maxsize=4096)
 def _conversion(source: str | None, target: str | None) -> Conversion:
     if source == target:
         return Conversion(1.0)
-    src = _parse(source) if source else _REGISTRY.dimensionless
-    dst = _parse(target) if target else _REGISTRY.dimensionless
+    registry = _registry()
+    src = _parse(source) if source else registry.dimensionless
+    dst = _parse(target) if target else registry.dimensionless
+    expected = f"a unit convertible to {target!r}"
     try:
         with _LOCK:
-            zero = _REGISTRY.Quantity(0.0, src).to(dst).magnitude
-            one = _REGISTRY.Quantity(1.0, src).to(dst).magnitude
-    except pint.DimensionalityError as exc:
+            same_base = _same_kind(registry, src, dst, plain=not (source and target))
+            zero = registry.Quantity(0.0, src).to(dst).magnitude
+            one = registry.Quantity(1.0, src).to(dst).magnitude
+    except _pint_error() as exc:
+        raise IncompatibleUnitsError(
+            subject="unit", field="unit", value=source, expected=expected
+        ) from exc
+    if not same_base:  # pint would convert counts, angles and ratios freely
         raise IncompatibleUnitsError(
             subject="unit",
             field="unit",
             value=source,
-            expected=f"a unit convertible to {target!r}",
-        ) from exc
+            expected=f"{expected} (counts, angles and plain ratios are "
+            "different kinds and never convert into each other)",
+        )
     return Conversion(float(one - zero), float(zero))
 
 
@@ -256,9 +361,10 @@ def quantity(value: float, unit: UnitLike) -> pint.Quantity[Any]:
     """
     number = _validate.real("quantity", "value", value)
     name = normalize_unit(unit)
-    parsed = _parse(name) if name else _REGISTRY.dimensionless
+    registry = _registry()
+    parsed = _parse(name) if name else registry.dimensionless
     with _LOCK:
-        return _REGISTRY.Quantity(number, parsed)
+        return registry.Quantity(number, parsed)
 
 
 def symbol(unit: UnitLike) -> str:
