@@ -142,10 +142,58 @@ class Scorecard:
             f"{_count(len(self.findings), 'finding')}>"
         )
 
+    # Presentation lives in its own modules, which build on this one: they
+    # are imported when first used, so importing okrkit stays light.
+
     def __str__(self) -> str:
-        from okrkit._render import render  # the table module imports this one
+        from okrkit._render import render
 
         return render(self)
+
+    def _repr_html_(self) -> str:
+        """The scorecard as an HTML table, for notebooks (escaped, inline colours)."""
+        from okrkit._html import scorecard_html
+
+        return scorecard_html(self)
+
+    def records(self, kind: str) -> tuple[dict[str, object], ...]:
+        """One plain dict per result of ``kind``, with no dependency.
+
+        ``kind`` is "objectives", "key_results", "kpis" or "findings".
+
+        >>> from datetime import date
+        >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
+        >>> card = evaluate(
+        ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+        ...         KeyResult("k", "Reach 100", start=0, target=100)])],
+        ...     measurements={"k": [Measurement(date(2026, 2, 1), 50)]},
+        ...     as_of=date(2026, 2, 15))
+        >>> row = card.records("key_results")[0]
+        >>> row["id"], row["value"], row["status"]
+        ('k', 50.0, 'GREEN')
+        """
+        from okrkit._frames import records
+
+        return records(self, kind)
+
+    def to_frame(self, kind: str, *, backend: str = "pandas") -> Any:
+        """The :meth:`records` of ``kind`` as a pandas, polars or pyarrow table.
+
+        Needs ``okrkit[dataframes]`` and the backend's library.
+
+        >>> from datetime import date
+        >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
+        >>> card = evaluate(
+        ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+        ...         KeyResult("k", "Reach 100", start=0, target=100)])],
+        ...     measurements={"k": [Measurement(date(2026, 2, 1), 50)]},
+        ...     as_of=date(2026, 2, 15))
+        >>> card.to_frame("objectives", backend="polars").select("id", "score").row(0)
+        ('o', 0.5)
+        """
+        from okrkit._frames import to_frame
+
+        return to_frame(self, kind, backend=backend)
 
     @property
     def top(self) -> tuple[ObjectiveResult, ...]:
