@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from okrkit import Aggregation, KeyResult, Milestone, Period
 from okrkit._probability import (
     SECONDS_PER,
+    behind_pace,
     key_result_needed_pace,
+    key_result_pace_so_far,
     needed_pace,
     objective_probability,
     pace_sentence,
@@ -203,7 +205,7 @@ class TestReachProbability:
         assert 0.0 <= q_low <= q_high + 1e-12 <= 1.0 + 1e-12
 
     @given(
-        st.lists(st.floats(-1e4, 1e4), min_size=3, max_size=12),
+        st.lists(st.integers(-10_000, 10_000).map(float), min_size=3, max_size=12),
         st.floats(-1e5, 1e5),
         st.floats(0.01, 1e3),
         st.floats(-1e3, 1e3),
@@ -303,6 +305,25 @@ class TestKeyResultProbability:
         times = [START + d * DAY for d in (0, 10, 20, 30)]
         p = probability(kr, times, [1, 8, 10, 12], Aggregation.SUM, Q1)
         assert p == pytest.approx(0.5, abs=1e-12)  # Q1 2026 has 90 days
+
+    def test_after_the_period_the_outcome_is_known(self):
+        """Once the period is over the chance is 1 or 0 by the last value."""
+        kr = KeyResult("k", "Reach 90", start=0, target=90)
+        times = [START + d * DAY for d in (0, 10, 20, 30, 89)]
+        after = day_key(Q1.end)
+        assert (
+            probability(kr, times, [1, 9, 19, 31, 90], Aggregation.LAST, Q1, now=after)
+            == 1.0
+        )
+        assert (
+            probability(kr, times, [1, 9, 19, 31, 89], Aggregation.LAST, Q1, now=after)
+            == 0.0
+        )
+        before = probability(
+            kr, times, [1, 9, 19, 31, 89], Aggregation.LAST, Q1, now=after - 1
+        )
+        assert before is not None
+        assert 0.0 < before < 1.0
 
     def test_probability_none_without_a_trend(self):
         """A MEAN key result or a rate key result has no probability."""
@@ -493,6 +514,70 @@ class TestPace:
         assert key_result_needed_pace(up, None, now=0.0, end=WEEK, per="week") is None
         rate = KeyResult.rate("r", "Rate", target=5, per="month")
         assert key_result_needed_pace(rate, 1.0, now=0.0, end=WEEK, per="week") is None
+
+    def test_done_has_no_pace(self):
+        """A done / not done key result needs no pace."""
+        done = KeyResult.done("d", "Done")
+        assert key_result_needed_pace(done, 0.0, now=0.0, end=WEEK, per="week") is None
+
+    def test_key_result_pace_so_far(self):
+        """From the start at the period start, from 0 for SUM, or the first check-in."""
+        now = START + 14 * DAY
+        linear = KeyResult("k", "From 100 to 300", start=100, target=300)
+        pace = key_result_pace_so_far(
+            linear, [START + DAY], [160.0], Aggregation.LAST, Q1, now=now, per="week"
+        )
+        assert pace == pytest.approx(30.0)
+        summed = key_result_pace_so_far(
+            linear,
+            [START + DAY, START + 8 * DAY],
+            [20.0, 40.0],
+            Aggregation.SUM,
+            Q1,
+            now=now,
+            per="week",
+        )
+        assert summed == pytest.approx(30.0)
+        least = KeyResult.at_least("a", "At least 50", 50)
+        first = key_result_pace_so_far(
+            least,
+            [START + 7 * DAY, START + 14 * DAY],
+            [10.0, 13.0],
+            Aggregation.LAST,
+            Q1,
+            now=now,
+            per="week",
+        )
+        assert first == pytest.approx(3.0)
+        assert (
+            key_result_pace_so_far(
+                linear, [], [], Aggregation.LAST, Q1, now=now, per="week"
+            )
+            is None
+        )
+        assert (
+            key_result_pace_so_far(
+                linear, [START], [1.0], Aggregation.MEAN, Q1, now=now, per="week"
+            )
+            is None
+        )
+
+    @pytest.mark.parametrize(
+        ("needed", "so_far", "behind"),
+        [
+            (42.0, 30.0, True),
+            (42.0, 50.0, False),
+            (42.0, 42.0, False),
+            (-1.0, -0.5, True),
+            (-1.0, -2.0, False),
+            (-1.0, 0.5, True),
+            (None, 1.0, None),
+            (1.0, None, None),
+        ],
+    )
+    def test_behind_pace(self, needed, so_far, behind):
+        """Behind when the pace so far falls short of the pace needed (signed)."""
+        assert behind_pace(needed, so_far) is behind
 
     def test_sentence(self):
         """The reason reads 'needs 42 customers a week, has done 30 a week'."""

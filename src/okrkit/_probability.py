@@ -268,12 +268,16 @@ def probability(
     values: Sequence[float],
     aggregation: Aggregation,
     period: Period,
+    *,
+    now: float | None = None,
 ) -> float | None:
     """Return the chance that a key result meets its target at the period's end.
 
     Takes the arguments :func:`okrkit._pace.forecast` takes (the period's
     check-ins up to as of, in the key result's unit, and the key result with
     its relative target resolved) and applies :func:`reach_probability`.
+    Once the period is over (``now``, the as-of key, at or after its end)
+    the outcome is known: 1.0 when the last value meets the target, else 0.0.
 
     >>> from okrkit import Period
     >>> kr = KeyResult("k", "Reach 100", start=0, target=100)
@@ -288,9 +292,10 @@ def probability(
     if bounds is None or ys is None:
         return None
     lower, upper = bounds
-    return reach_probability(
-        times, ys, end=day_key(period.end), lower=lower, upper=upper
-    )
+    end = day_key(period.end)
+    if now is not None and now >= end and ys:
+        return 1.0 if _inside(ys[-1], lower, upper) else 0.0
+    return reach_probability(times, ys, end=end, lower=lower, upper=upper)
 
 
 # -- objectives ----------------------------------------------------------------
@@ -455,21 +460,74 @@ def key_result_needed_pace(
 
     Uses :func:`target_bounds`: a within key result outside its range
     heads for the nearer edge.  None with no value, inside the range, or
-    for kinds without a target to head for.
+    for kinds without a target to head for (rate, done).
 
     >>> kr = KeyResult("k", "Acquire 600", start=0, target=600, label="customers")
     >>> key_result_needed_pace(kr, 180.0, now=0.0, end=10 * 7 * 86400.0, per="week")
     42.0
     """
     bounds = target_bounds(kr)
-    if value is None or bounds is None:
-        return None
+    if value is None or bounds is None or kr.kind is Kind.DONE:
+        return None  # done / not done has no pace to speak of
     lower, upper = bounds
     if lower is not None and value < lower:
         return needed_pace(value, lower, now=now, end=end, per=per, increase=True)
     if upper is not None and value > upper:
         return needed_pace(value, upper, now=now, end=end, per=per, increase=False)
     return None
+
+
+def key_result_pace_so_far(
+    kr: KeyResult,
+    times: Sequence[float],
+    values: Sequence[float],
+    aggregation: Aggregation,
+    period: Period,
+    *,
+    now: float,
+    per: Per,
+) -> float | None:
+    """Return a key result's change per week or month since its period began.
+
+    Same arguments as :func:`probability`.  A linear (or relative) key
+    result measures from its start at the period's start, a SUM or COUNT
+    key result from 0 there; other kinds from their first check-in in the
+    period.  None without check-ins, for aggregations without a trend, and
+    when no time has passed.
+
+    >>> from okrkit import Period
+    >>> q1 = Period.quarter(2026, 1)
+    >>> kr = KeyResult("k", "Acquire 600", start=0, target=600)
+    >>> first = day_key(q1.start)
+    >>> key_result_pace_so_far(kr, [first + 7 * 86400.0], [60.0], Aggregation.LAST,
+    ...                        q1, now=first + 14 * 86400.0, per="week")
+    30.0
+    """
+    ys = trend_values(values, aggregation)
+    if not ys:
+        return None
+    start = day_key(period.start)
+    if aggregation is not Aggregation.LAST:
+        first_value, first_time = 0.0, start
+    elif kr.kind in (Kind.LINEAR, Kind.RELATIVE) and kr.start is not None:
+        first_value, first_time = float(kr.start), start
+    else:
+        first_value, first_time = ys[0], times[0]
+    return pace_so_far(first_value, first_time, ys[-1], now, per)
+
+
+def behind_pace(needed: float | None, so_far: float | None) -> bool | None:
+    """Return whether the pace needed is beyond the pace so far.
+
+    True when the key result must speed up (or turn round); None when
+    nothing is needed or the pace so far is unknown.
+
+    >>> behind_pace(42.0, 30.0), behind_pace(-1.0, -2.0), behind_pace(None, 3.0)
+    (True, False, None)
+    """
+    if needed is None or so_far is None:
+        return None
+    return so_far < needed if needed > 0 else so_far > needed
 
 
 def pace_sentence(
