@@ -16,8 +16,7 @@ from okrkit import (
     evaluate,
 )
 from okrkit._contributions import Contribution, contributions, largest_gap
-from okrkit.alignment import Cascade
-from okrkit.exceptions import InvalidValueError, UnknownIdError
+from okrkit.exceptions import UnknownIdError
 from okrkit.scoring import Linear, RollUp, minimum
 
 Q1 = Period.quarter(2026, 1)
@@ -37,7 +36,7 @@ def obj(id_, *krs, period=Q1, **kw):
 def parts(card, id_, objectives, **kw):
     return [
         (c.id, c.weight, c.score, round(c.contribution, 12), round(c.gap, 12))
-        for c in contributions(card, id_, cascade=Cascade.build(objectives), **kw)
+        for c in contributions(card, id_)
     ]
 
 
@@ -61,10 +60,7 @@ class TestObjective:
             ("c2", 1.0, 0.2, 0.05, 0.2),
             ("team", 2.0, pytest.approx(0.7), 0.35, 0.15),
         ]
-        total = math.fsum(
-            c.contribution
-            for c in contributions(card, "co", cascade=Cascade.build(self.objectives))
-        )
+        total = math.fsum(c.contribution for c in contributions(card, "co"))
         assert total == pytest.approx(card["co"].score, abs=1e-15)
 
     def test_team(self):
@@ -201,9 +197,8 @@ class TestDrivenKeyResult:
             thresholds=Thresholds.higher_is_better(red_below=0, green_from=30),
         )
         card = evaluate(self.objectives, kpis=[kpi], measurements=self.data, as_of=MID)
-        cascade = Cascade.build(self.objectives)
-        assert contributions(card, "other", cascade=cascade) == ()
-        assert contributions(card, "nps", cascade=cascade) == ()
+        assert contributions(card, "other") == ()
+        assert contributions(card, "nps") == ()
 
 
 class TestErrors:
@@ -212,32 +207,25 @@ class TestErrors:
         objectives = (obj("o", kr("a")),)
         card = evaluate(objectives, as_of=MID)
         with pytest.raises(UnknownIdError, match="nope"):
-            contributions(card, "nope", cascade=Cascade.build(objectives))
+            contributions(card, "nope")
 
     def test_only_a_weighted_mean_splits(self):
         """A minimum roll-up has no contributions to show."""
         objectives = (obj("o", kr("a")),)
         card = evaluate(objectives, as_of=MID, rollup=RollUp(combine=minimum))
-        with pytest.raises(InvalidValueError, match="weighted_mean"):
-            contributions(
-                card,
-                "o",
-                cascade=Cascade.build(objectives),
-                rollup=RollUp(combine=minimum),
-            )
+        assert contributions(card, "o") == ()
 
 
 class TestLargestGap:
     def test_largest_gap(self):
         """The child leaving most of a full score out; None when nothing is left."""
         objectives = (obj("o", kr("a", weight=3), kr("b")),)
-        cascade = Cascade.build(objectives)
         card = evaluate(
             objectives,
             measurements={"a": [Measurement(DAY, 80)], "b": [Measurement(DAY, 50)]},
             as_of=MID,
         )
-        gap = largest_gap(card, "o", cascade=cascade)
+        gap = largest_gap(card, "o")
         assert gap == Contribution(
             id="a",
             weight=3.0,
@@ -250,13 +238,13 @@ class TestLargestGap:
             measurements={"a": [Measurement(DAY, 100)], "b": [Measurement(DAY, 100)]},
             as_of=MID,
         )
-        assert largest_gap(full, "o", cascade=cascade) is None
+        assert largest_gap(full, "o") is None
 
     def test_ties_go_to_the_first(self):
         """Equal gaps: the first child in order."""
         objectives = (obj("o", kr("a"), kr("b")),)
         card = evaluate(objectives, as_of=MID)
-        found = largest_gap(card, "o", cascade=Cascade.build(objectives))
+        found = largest_gap(card, "o")
         assert found is not None
         assert found.id == "a"
 
@@ -317,10 +305,9 @@ def test_contributions_sum_to_the_score(organisation):
     """For every objective and driven key result, contributions sum to its score."""
     objectives, data, rollup = organisation
     card = evaluate(objectives, measurements=data, as_of=MID, rollup=rollup)
-    cascade = Cascade.build(objectives)
     ids = [o.id for o in objectives] + [k.id for o in objectives for k in o.key_results]
     for id_ in ids:
-        found = contributions(card, id_, cascade=cascade, rollup=rollup)
+        found = contributions(card, id_)
         score = card[id_].score
         if score is None or not found:
             assert all(c.contribution == 0 and c.gap == 0 for c in found)
@@ -336,11 +323,10 @@ def test_driven_key_results_are_explained(organisation):
     """A key result scored by its driving objectives lists those objectives."""
     objectives, data, rollup = organisation
     card = evaluate(objectives, measurements=data, as_of=MID, rollup=rollup)
-    cascade = Cascade.build(objectives)
     fed = {k.contributes_to for o in objectives for k in o.key_results}
     for objective in objectives:
         target = objective.contributes_to
         if target is None or target in data or target in fed:
             continue
-        found = contributions(card, target, cascade=cascade, rollup=rollup)
+        found = contributions(card, target)
         assert objective.id in [c.id for c in found]

@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from okrkit import _validate
+from okrkit._contributions import Item, split
 from okrkit._format import percent
 from okrkit._key_result_eval import (
     Reading,
     Scored,
     key_result_result,
+    reach_chance,
     read_from_kpi,
     read_own,
     read_rolled,
@@ -25,13 +27,14 @@ from okrkit._kpi import KPI
 from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._objective import Objective
 from okrkit._plan import Driven, FromKpi, Node, Plan, Rolled
-from okrkit._results import KPIResult, ObjectiveResult, Result
+from okrkit._probability import objective_probability
+from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result
 from okrkit._scorecard import Scorecard
 from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore
 from okrkit.alignment import Finding
-from okrkit.scoring import Pace
+from okrkit.scoring import Pace, weighted_mean
 
 
 class RolledUp(NamedTuple):
@@ -61,6 +64,10 @@ class Engine:
         self.objectives: dict[str, RolledUp] = {}
         self.kpis: dict[str, KPIResult] = {}
         self.groups: dict[str, tuple[str, ...]] = {}
+        # What each objective (and driven key result) rolled up: id, weight,
+        # score as counted (None: skipped), for contributions and likelihood.
+        self.items: dict[str, tuple[Item, ...]] = {}
+        self.chances: dict[tuple[str, float], float | None] = {}
         self.measured: set[str] = set()  # ids with check-ins by as_of
         self.findings: list[Finding] = []  # what the data, not the cascade, shows
 
@@ -98,7 +105,8 @@ class Engine:
         """Make the result object of ``id``."""
         scored = self.key_results.get(id)
         if scored is not None:
-            return key_result_result(scored, self.plan.options.clock)
+            parts = self._contributions(id) if id in self.items else ()
+            return key_result_result(scored, self.plan.options.clock, parts)
         if id in self.objectives:
             return self._objective_result(self.plan.cascade.objective(id))
         return self.kpis[id]
@@ -162,11 +170,20 @@ class Engine:
     def _driven(self, node: Node, source: Driven, own: Series) -> Scored:
         """A key result driven by objectives: the weighted mean of their scores."""
         reading = read_own(node.kr, own, node.view)  # no check-ins: value None
-        pairs = [
-            (result.score, result.weight)
-            for result in map(self.objectives.__getitem__, source.drivers)
-            if result.score is not None
-        ]
+        items = tuple(
+            (driver, result.weight, result.score)
+            for driver, result in zip(
+                source.drivers,
+                map(self.objectives.__getitem__, source.drivers),
+                strict=True,
+            )
+        )
+        # Before its period starts the key result has no score to split.
+        started = node.view.started
+        self.items[node.kr.id] = tuple(
+            (i, weight, score if started else None) for i, weight, score in items
+        )
+        pairs = [(score, weight) for _, weight, score in items if score is not None]
         total = math.fsum(weight for _, weight in pairs)
         if not pairs or total == 0 or not node.view.started:
             return self._score(node, reading)
@@ -204,18 +221,22 @@ class Engine:
         """Roll an objective's key results and child objectives up into a score."""
         plan, rollup = self.plan, self.plan.options.rollup
         view = plan.views[objective.period]
-        children = [self.objectives[c] for c in self._children(objective)]
         include = rollup.include
-        if include == "children" and not children:
+        if include == "children" and not self._children(objective):
             include = "key_results"  # a leaf has only its key results to show
-        pairs: list[tuple[float, float]] = []
+        items: list[Item] = []
         if include in ("both", "key_results"):
             for kr in objective.key_results:
                 scored = self.key_results[kr.id]
-                self._add(pairs, scored.score, kr.weight, scored.view.started)
+                counted = self._counted(scored.score, scored.view.started)
+                items.append((kr.id, kr.weight, counted))
         if include in ("both", "children"):
-            for child in children:
-                self._add(pairs, child.score, child.weight, child.started)
+            for child_id in self._children(objective):
+                child = self.objectives[child_id]
+                counted = self._counted(child.score, child.started)
+                items.append((child_id, child.weight, counted))
+        self.items[objective.id] = tuple(items)
+        pairs = [(score, weight) for _, weight, score in items if score is not None]
         score = None
         if pairs and math.fsum(weight for _, weight in pairs) > 0:
             score = rollup.combine(pairs)
@@ -262,6 +283,8 @@ class Engine:
             children=plan.cascade.children(objective.id),
             health=objective.health,
             related=objective.related,
+            probability=self._chance(objective.id, 1.0 if objective.committed else 0.7),
+            contributions=self._contributions(objective.id),
             reason=_objective_reason(
                 objective,
                 rolled,
@@ -272,17 +295,44 @@ class Engine:
             ),
         )
 
-    def _add(
-        self,
-        pairs: list[tuple[float, float]],
-        score: float | None,
-        weight: float,
-        started: bool,
-    ) -> None:
+    def _counted(self, score: float | None, started: bool) -> float | None:
+        """A score as the roll-up counts it: no check-in may count as 0."""
         if score is not None:
-            pairs.append((score, weight))
-        elif started and self.plan.options.rollup.no_data == "zero":
-            pairs.append((0.0, weight))
+            return score
+        if started and self.plan.options.rollup.no_data == "zero":
+            return 0.0
+        return None
+
+    def _contributions(self, id: str) -> tuple[Contribution, ...]:
+        """Each child's share of ``id``'s score (a weighted mean splits; others not)."""
+        items = self.items.get(id, ())
+        if self.plan.options.rollup.combine is not weighted_mean:
+            return ()
+        return split(items)
+
+    def _chance(self, id: str, threshold: float) -> float | None:
+        """The chance objective ``id`` reaches ``threshold``, children independent.
+
+        A child objective counts with its chance of a full score.
+        """
+        key = (id, threshold)
+        if key not in self.chances:
+            probabilities, weights, scores = [], [], []
+            for child, weight, score in self.items.get(id, ()):
+                if score is None:
+                    continue
+                scored = self.key_results.get(child)
+                if scored is not None:
+                    chance = reach_chance(scored, self.plan.options.clock)
+                else:
+                    chance = self._chance(child, 1.0)
+                probabilities.append(chance)
+                weights.append(weight)
+                scores.append(score)
+            self.chances[key] = objective_probability(
+                probabilities, weights, threshold, scores
+            )
+        return self.chances[key]
 
 
 def _objective_reason(

@@ -25,7 +25,13 @@ from okrkit._measurement import Measurement
 from okrkit._pace import expected_progress, forecast
 from okrkit._period import Period
 from okrkit._plan import Options, View, Window
-from okrkit._results import KeyResultResult
+from okrkit._probability import (
+    key_result_needed_pace,
+    key_result_pace_so_far,
+    pace_sentence,
+    probability,
+)
+from okrkit._results import Contribution, KeyResultResult
 from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore, MeasurementSource
@@ -77,8 +83,9 @@ def evaluate_key_result(
     ...     period=Period.quarter(2026, 1), as_of=date(2026, 2, 15))
     >>> result.score, result.status.name
     (0.3333333333333333, 'RED')
-    >>> result.reason
-    'Acquire 60 new customers: 20 of 60 customers (33 %) at 50 % of 2026-Q1, off track.'
+    >>> print(result.reason)
+    Acquire 60 new customers: 20 of 60 customers (33 %) at 50 % of 2026-Q1,
+    off track; needs 6.2 customers a week, has done 3.1 a week.
     """
     _validate.of_type(
         "evaluate_key_result", "key_result", key_result, KeyResult, "a KeyResult"
@@ -355,20 +362,50 @@ def score_reading(
     )
 
 
-def key_result_result(scored: Scored, clock: Clock) -> KeyResultResult:
-    """Make the result of a scored key result: its forecast and reason too."""
+def reach_chance(scored: Scored, clock: Clock) -> float | None:
+    """The chance a scored key result meets its target at its period's end."""
     reading, view = scored.reading, scored.view
-    kr = reading.kr
-    projection = None
+    if reading.points is None:
+        return None
+    times, values = reading.points
+    end = clock.day(view.period.end)
+    return probability(
+        reading.kr,
+        times,
+        values,
+        reading.aggregation,
+        view.period,
+        now=view.at,
+        end=end,
+    )
+
+
+def key_result_result(
+    scored: Scored, clock: Clock, contributions: tuple[Contribution, ...] = ()
+) -> KeyResultResult:
+    """Make the result of a scored key result: forecast, likelihood, pace, reason."""
+    reading, view = scored.reading, scored.view
+    kr, value, at = reading.kr, reading.value, view.at
+    end = clock.day(view.period.end)
+    projection = chance = so_far = None
     if reading.points is not None:
         times, values = reading.points
-        projection = forecast(kr, times, values, reading.aggregation, view.period)
+        how, period = reading.aggregation, view.period
+        projection = forecast(kr, times, values, how, period, end=end)
+        chance = reach_chance(scored, clock)
+        so_far = key_result_pace_so_far(
+            kr, times, values, how, period, now=at, per="week"
+        )
+    weekly = monthly = None
+    if value is not None and scored.driven is None:
+        weekly = key_result_needed_pace(kr, value, now=at, end=end, per="week")
+        monthly = key_result_needed_pace(kr, value, now=at, end=end, per="month")
     latest = reading.latest
     return KeyResultResult(
         id=kr.id,
         title=kr.title,
         kind=kr.kind,
-        value=reading.value,
+        value=value,
         unit=reading.unit,
         label=reading.label,
         start=kr.start,
@@ -385,11 +422,15 @@ def key_result_result(scored: Scored, clock: Clock) -> KeyResultResult:
         last_measured=None if latest is None else clock.local_date(latest[0]),
         started=view.started,
         sub_values=reading.sub_values,
-        reason=_reason(scored),
+        reason=_reason(scored, weekly, so_far),
+        probability=chance,
+        needed_per_week=weekly,
+        needed_per_month=monthly,
+        contributions=contributions,
     )
 
 
-def _reason(scored: Scored) -> str:
+def _reason(scored: Scored, needed: float | None, so_far: float | None) -> str:
     reading, view, driven = scored.reading, scored.view, scored.driven
     progress, when, status = scored.progress, scored.when, scored.status
     kr, value = reading.kr, reading.value
@@ -405,7 +446,14 @@ def _reason(scored: Scored) -> str:
     if value is None or progress is None:
         return f"{kr.title}: no check-in yet {when}."
     what = _what(kr, value, reading.unit, reading.label)
-    return f"{kr.title}: {what} ({percent(progress)}) {when}, {Pace.words(status)}."
+    pace = ""
+    if needed is not None and status in (Status.AMBER, Status.RED):
+        # Behind: say what it takes from now on, and what it has done so far.
+        shown = pace_sentence(needed, so_far, unit=reading.unit, label=reading.label)
+        pace = f"; {shown}"
+    return (
+        f"{kr.title}: {what} ({percent(progress)}) {when}, {Pace.words(status)}{pace}."
+    )
 
 
 def _what(kr: KeyResult, value: float, unit: str | None, label: str) -> str:

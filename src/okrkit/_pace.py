@@ -82,12 +82,15 @@ def forecast(
     values: Sequence[float],
     aggregation: Aggregation,
     period: Period,
+    *,
+    end: float | None = None,
 ) -> Forecast | None:
     """Project the period's check-ins to the period's end.
 
     LAST-aggregated key results fit the values themselves; SUM and COUNT fit
     the running total.  Other aggregations, or fewer than two check-ins at
-    distinct times, give no forecast.
+    distinct times, give no forecast.  ``end`` is the period's end on the
+    time line of ``times``; by default its local key.
     """
     ys: Sequence[float]
     if aggregation is Aggregation.LAST:
@@ -110,7 +113,9 @@ def forecast(
         return None
     mean_y = sum(ys) / count
     slope = sum(map(mul, offsets, ys)) / spread
-    projected = mean_y + slope * (day_key(period.end) - mean_t)
+    if end is None:
+        end = day_key(period.end)
+    projected = mean_y + slope * (end - mean_t)
     if not math.isfinite(projected):
         return None
     try:

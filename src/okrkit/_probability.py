@@ -270,6 +270,7 @@ def probability(
     period: Period,
     *,
     now: float | None = None,
+    end: float | None = None,
 ) -> float | None:
     """Return the chance that a key result meets its target at the period's end.
 
@@ -278,6 +279,8 @@ def probability(
     its relative target resolved) and applies :func:`reach_probability`.
     Once the period is over (``now``, the as-of key, at or after its end)
     the outcome is known: 1.0 when the last value meets the target, else 0.0.
+    ``end`` is the period's end on the same time line as ``times`` (the
+    evaluation's instants); by default its local key.
 
     >>> from okrkit import Period
     >>> kr = KeyResult("k", "Reach 100", start=0, target=100)
@@ -292,7 +295,8 @@ def probability(
     if bounds is None or ys is None:
         return None
     lower, upper = bounds
-    end = day_key(period.end)
+    if end is None:
+        end = day_key(period.end)
     if now is not None and now >= end and ys:
         return 1.0 if _inside(ys[-1], lower, upper) else 0.0
     return reach_probability(times, ys, end=end, lower=lower, upper=upper)

@@ -13,13 +13,41 @@ from okrkit.thresholds import Band
 
 
 @attrs.frozen(kw_only=True)
+class Contribution:
+    """One child's share of its parent's score.
+
+    ``score`` is the score as the roll-up counted it (0.0 for a started key
+    result without check-ins under the default policy; None when the roll-up
+    skipped the child, which then contributes nothing).  ``contribution`` is
+    ``weight * score / total weight`` and ``gap`` is
+    ``weight * (1 - score) / total weight`` (negative for a score above 1,
+    which a scoring strategy with a cap above 1 allows).
+
+    >>> Contribution(id="k", weight=2.0, score=0.5, contribution=0.25, gap=0.25).gap
+    0.25
+    """
+
+    id: str
+    weight: float
+    score: float | None
+    contribution: float
+    gap: float
+
+
+@attrs.frozen(kw_only=True)
 class KeyResultResult:
     """A key result evaluated as of an instant.
 
     ``progress`` is raw, ``score`` what the scoring strategy made of it,
     ``status`` the pace status (score against ``expected``), ``grade`` the
     strategy's grade when it grades.  ``start`` and ``target`` are resolved
-    (a relative key result's come from its KPI).
+    (a relative key result's come from its KPI).  ``probability`` is the
+    chance of meeting the target at the period's end (None with fewer than
+    three check-ins at distinct times); ``needed_per_week`` and
+    ``needed_per_month`` the change needed per week / per mean month from
+    ``as_of`` to reach the target (None once reached, or after the period);
+    ``contributions`` the driving objectives' shares, for a key result driven
+    by objectives (see ``docs/explanation/likelihood.md``).
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Period, evaluate_key_result
@@ -51,6 +79,10 @@ class KeyResultResult:
     started: bool
     sub_values: tuple[float | None, ...]
     reason: str
+    probability: float | None = None
+    needed_per_week: float | None = None
+    needed_per_month: float | None = None
+    contributions: tuple[Contribution, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -59,7 +91,10 @@ class ObjectiveResult:
 
     ``score`` (equal to ``progress``) is the roll-up of its key results and
     child objectives; ``status`` is its pace; ``key_results``, ``children``
-    and ``health`` are ids to look up in the scorecard.
+    and ``health`` are ids to look up in the scorecard.  ``probability`` is
+    the chance of reaching its success score (0.7, or 1.0 when committed),
+    its key results taken as independent; ``contributions`` splits ``score``
+    into each child's share (see ``Scorecard.contributions``).
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Period
@@ -92,6 +127,8 @@ class ObjectiveResult:
     reason: str
     value: float | None = None
     forecast: float | None = None
+    probability: float | None = None
+    contributions: tuple[Contribution, ...] = ()
 
     @property
     def kind(self) -> str:

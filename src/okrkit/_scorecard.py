@@ -8,7 +8,13 @@ from typing import Any, Protocol
 
 import attrs
 
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult, Result
+from okrkit._results import (
+    Contribution,
+    KeyResultResult,
+    KPIResult,
+    ObjectiveResult,
+    Result,
+)
 from okrkit.alignment import Finding
 from okrkit.exceptions import UnknownIdError
 
@@ -141,6 +147,47 @@ class Scorecard:
             f"{_count(self._count_of('kpis'), 'KPI')}, "
             f"{_count(len(self.findings), 'finding')}>"
         )
+
+    def contributions(self, id: str) -> tuple[Contribution, ...]:
+        """Each child's share of the score of objective or driven key result ``id``.
+
+        One :class:`~okrkit.Contribution` per key result and child objective
+        (or driving objective): ``contribution`` is weight x score / total
+        weight, and they add up to the score; ``gap`` is what each leaves
+        out of a full score.  ``()`` for anything else.
+
+        >>> from datetime import date
+        >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
+        >>> card = evaluate([Objective("o", "Grow", period=Period.quarter(2026, 1),
+        ...     key_results=[KeyResult("a", "A", start=0, target=10, weight=3),
+        ...                  KeyResult("b", "B", start=0, target=10)])],
+        ...     measurements={"a": [Measurement(date(2026, 2, 1), 8)]},
+        ...     as_of=date(2026, 2, 15))
+        >>> [(c.id, round(c.contribution, 2), round(c.gap, 2))
+        ...  for c in card.contributions("o")]
+        [('a', 0.6, 0.15), ('b', 0.0, 0.25)]
+        """
+        result = self[id]
+        if isinstance(result, (ObjectiveResult, KeyResultResult)):
+            return result.contributions
+        return ()
+
+    def largest_gap(self, id: str) -> Contribution | None:
+        """The child leaving the most of a full score out (first on ties), or None.
+
+        >>> from datetime import date
+        >>> from okrkit import evaluate, Objective, KeyResult, Period
+        >>> card = evaluate([Objective("o", "Grow", period=Period.quarter(2026, 1),
+        ...     key_results=[KeyResult("a", "A", start=0, target=10)])],
+        ...     as_of=date(2026, 2, 15))
+        >>> card.largest_gap("o").id
+        'a'
+        """
+        best = None
+        for part in self.contributions(id):
+            if part.gap > 0 and (best is None or part.gap > best.gap):
+                best = part
+        return best
 
     # Presentation lives in its own modules, which build on this one: they
     # are imported when first used, so importing okrkit stays light.
