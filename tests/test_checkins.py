@@ -152,6 +152,21 @@ def test_numpy_columns():
     assert days.ats == (D1,)
 
 
+def test_series_columns():
+    """pandas and polars Series are columns too."""
+    table = Checkins.from_columns(
+        id=pd.Series(["a", "b"]),
+        at=pd.Series(pd.to_datetime(["2026-01-05", "2026-01-12"])),
+        value=pl.Series([1, 2]),
+        confidence=pl.Series([0.5, None]),
+    )
+    expected = Checkins.from_rows(
+        [("a", datetime(2026, 1, 5), 1, 0.5), ("b", datetime(2026, 1, 12), 2, None)]
+    )
+    assert table == expected
+    assert {type(at) for at in table.ats} == {datetime}
+
+
 def test_a_unit_for_the_whole_table_is_normalized():
     """One unit for the table applies to every row, in its canonical name."""
     assert Checkins.from_rows([("a", D1, 1), ("b", D1, 2)], unit=" hours").units == (

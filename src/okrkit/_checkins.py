@@ -158,7 +158,8 @@ field 'value' got nan; expected a finite real number.
         """Build a table from columns of equal length.
 
         ``unit`` is None, one unit for every row, or a column of units (None
-        for no unit).  NumPy arrays are accepted (datetime64 included).
+        for no unit).  A column is any iterable; NumPy arrays (datetime64
+        included) and pandas or polars Series are converted in one pass.
 
         >>> from datetime import date
         >>> table = Checkins.from_columns(
@@ -407,6 +408,8 @@ def _column(column: Iterable[object]) -> tuple[Any, ...]:
         return column
     if type(column).__module__ == "numpy" and hasattr(column, "dtype"):
         return _numpy_column(column)
+    if hasattr(column, "to_list"):  # a pandas or polars Series: one C pass
+        column = column.to_list()
     try:
         return tuple(column)
     except TypeError as exc:
@@ -421,11 +424,17 @@ def _column(column: Iterable[object]) -> tuple[Any, ...]:
 def _numpy_column(array: Any) -> tuple[Any, ...]:
     # tolist() gives Python objects in one C pass; a datetime64 array in
     # nanoseconds would give ints, so it goes through microseconds first.
-    if array.dtype.kind == "M":
-        unit = array.dtype.name.partition("[")[2].rstrip("]")
-        if unit not in {"D", "W", "M", "Y", "h", "m", "s", "ms", "us"}:
-            array = array.astype("datetime64[us]")
+    if array.dtype.kind == "M" and _numpy_unit(array) not in _PYTHON_UNITS:
+        array = array.astype("datetime64[us]")
     return tuple(array.tolist())
+
+
+# datetime64 units whose item() is a date or a datetime (finer ones give ints).
+_PYTHON_UNITS = frozenset({"Y", "M", "W", "D", "h", "m", "s", "ms", "us"})
+
+
+def _numpy_unit(datetime64: Any) -> str:
+    return str(datetime64.dtype.name).partition("[")[2].rstrip("]")
 
 
 # -- validating columns -----------------------------------------------------
@@ -505,8 +514,7 @@ def _instant(at: Any, index: int, ids: tuple[str, ...]) -> date:
         # Nanoseconds are dropped, as Measurement's microseconds would.
         return at.to_pydatetime(warn=False)  # type: ignore[no-any-return]
     if _is_datetime64(kind):
-        unit = at.dtype.name.partition("[")[2].rstrip("]")
-        if unit not in {"D", "W", "M", "Y", "h", "m", "s", "ms", "us"}:
+        if _numpy_unit(at) not in _PYTHON_UNITS:
             at = at.astype("datetime64[us]")
         result = at.item()
         if isinstance(result, date):
