@@ -921,9 +921,9 @@ class TestStrictConstructors:
         slow = KeyResult(
             "k",
             "K",
-            start=Fraction(start),
-            target=Fraction(target),
-            weight=Fraction(weight),
+            start=Decimal(start),  # exact, and keeps the sign of zero
+            target=Decimal(target),
+            weight=Decimal(weight),
             tolerance=0.0,
         )
         assert fast == slow
