@@ -1,5 +1,11 @@
+import copy
+import json
+import pickle
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -17,7 +23,11 @@ from okrkit import (
     Status,
     Thresholds,
     evaluate_key_result,
+    from_dict,
+    to_dict,
 )
+from okrkit import testing as okrkit_testing
+from okrkit._key_result import KIND_FIELDS, RULES
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownUnitError
 from okrkit.scoring import GoogleGrading, Linear, Pace
 
@@ -626,3 +636,328 @@ def test_linear_scoring_default_policy_is_used():
         kr, [m(date(2026, 1, 5), 15)], period=Q1, as_of=MID_Q1, scoring=Linear(cap=None)
     )
     assert uncapped.score == 1.5
+
+
+# -- the kind table, cleaned values, strict constructors (issues 11, 13) ------
+
+NUMBER_FIELDS = ("start", "target", "low", "high", "change")
+#: A value for each kind-specific field that differs from its default.
+SET_VALUES = {
+    "start": 1.0,
+    "target": 2.0,
+    "low": 1.0,
+    "high": 2.0,
+    "tolerance": 1.0,
+    "partial": True,
+    "steps": (Milestone("x"),),
+    "change": 0.5,
+    "per": "month",
+}
+#: A minimal valid set of arguments for each kind.
+MINIMAL = {
+    Kind.LINEAR: {"start": 0, "target": 10},
+    Kind.AT_LEAST: {"target": 10},
+    Kind.AT_MOST: {"target": 10},
+    Kind.WITHIN: {"low": 1, "high": 2},
+    Kind.MILESTONES: {"steps": (Milestone("a"),)},
+    Kind.DONE: {},
+    Kind.RELATIVE: {"kpi": "visits", "change": 0.2},
+    Kind.RATE: {"start": 0, "target": 20, "per": "month"},
+}
+
+
+def foreign_fields(kind):
+    rule = RULES[kind]
+    return [f for f in KIND_FIELDS if f not in rule.requires + rule.allows]
+
+
+class TestKindTable:
+    def test_every_kind_has_one_rule(self):
+        """The table names every kind, and only kind-specific fields (or kpi)."""
+        assert set(RULES) == set(Kind) == set(MINIMAL)
+        for rule in RULES.values():
+            assert set(rule.requires + rule.allows) <= {*KIND_FIELDS, "kpi"}
+
+    @pytest.mark.parametrize("kind", list(Kind))
+    def test_minimal_arguments_build(self, kind):
+        """Each kind builds from just the fields the table requires."""
+        assert KeyResult("k", "K", kind=kind, **MINIMAL[kind]).kind is kind
+
+    @pytest.mark.parametrize(
+        ("build", "field"),
+        [
+            (lambda: KeyResult.done("d", "D", low=1), "low"),
+            (lambda: KeyResult.done("d", "D", high=1), "high"),
+            (lambda: KeyResult.done("d", "D", per="month"), "per"),
+            (lambda: KeyResult.done("d", "D", target=1), "target"),
+            (lambda: KeyResult("k", "K", start=0, target=1, per="month"), "per"),
+            (
+                lambda: KeyResult("k", "K", start=0, target=1, steps=[Milestone("a")]),
+                "steps",
+            ),
+            (lambda: KeyResult("k", "K", start=0, target=1, partial=True), "partial"),
+            (lambda: KeyResult("k", "K", start=0, target=1, tolerance=2), "tolerance"),
+            (lambda: KeyResult.at_least("a", "A", 5, low=1), "low"),
+            (lambda: KeyResult.within("w", "W", 1, 2, target=3), "target"),
+            (
+                lambda: KeyResult.milestones("m", "M", [Milestone("a")], start=0),
+                "start",
+            ),
+            (lambda: KeyResult.rate("r", "R", target=5, partial=True), "partial"),
+            (
+                lambda: KeyResult.relative("r", "R", kpi="v", change=1, per="week"),
+                "per",
+            ),
+        ],
+    )
+    def test_foreign_fields_are_rejected(self, build, field):
+        """A field that does not apply to the kind is an error naming it."""
+        with pytest.raises(InvalidValueError, match=f"field '{field}'.*expected no"):
+            build()
+
+    def test_foreign_field_message(self):
+        """The message says which kinds the field is for."""
+        with pytest.raises(InvalidValueError) as caught:
+            KeyResult.done("soc2", "Pass SOC 2", per="month")
+        assert str(caught.value) == (
+            "KeyResult 'soc2': field 'per' got 'month'; expected no per on a done "
+            "key result (per is for rate key results)."
+        )
+
+    @given(st.sampled_from(list(Kind)), st.data())
+    def test_any_foreign_field_is_rejected(self, kind, data):
+        """Setting any field the table does not give a kind always fails."""
+        foreign = foreign_fields(kind)
+        assume(foreign)
+        field = data.draw(st.sampled_from(foreign))
+        args = MINIMAL[kind] | {field: SET_VALUES[field]}
+        with pytest.raises(InvalidValueError, match=f"field '{field}'"):
+            KeyResult("k", "K", kind=kind, **args)
+
+    @given(st.sampled_from(list(Kind)), st.data())
+    def test_required_fields_are_required(self, kind, data):
+        """Leaving out a field the table requires always fails, naming it."""
+        required = RULES[kind].requires
+        assume(required)
+        field = data.draw(st.sampled_from(required))
+        args = {k: v for k, v in MINIMAL[kind].items() if k != field}
+        with pytest.raises(InvalidValueError, match=f"field '{field}'"):
+            KeyResult("k", "K", kind=kind, **args)
+
+    def test_defaults_written_out_are_not_foreign(self):
+        """A default passed explicitly (as from_dict does) is not a foreign field."""
+        kr = KeyResult.done(
+            "d", "D", start=None, tolerance=0.0, partial=False, steps=()
+        )
+        assert kr == KeyResult.done("d", "D")
+
+    def test_relative_start_and_target_go_together(self):
+        """A relative key result has both start and target (resolved) or neither."""
+        with pytest.raises(InvalidValueError, match="field 'target'"):
+            KeyResult.relative("r", "R", kpi="v", change=0.2, start=10)
+        resolved = KeyResult.relative("r", "R", kpi="v", change=0.2).resolve(10)
+        assert (resolved.start, resolved.target) == (10.0, 12.0)
+
+
+class TestCleanedValues:
+    def test_numbers_are_stored_as_floats(self):
+        """kr.low is the float, not the int passed."""
+        kr = KeyResult.within("w", "W", 1, 2, tolerance=3, weight=2)
+        assert [type(v) for v in (kr.low, kr.high, kr.tolerance, kr.weight)] == [
+            float
+        ] * 4
+        assert KeyResult("k", "K", start=0, target=10).start.hex() == "0x0.0p+0"
+
+    @pytest.mark.parametrize(
+        "number",
+        [Decimal("2.5"), Fraction(5, 2), 2.5],
+        ids=["Decimal", "Fraction", "float"],
+    )
+    def test_other_real_types_are_converted(self, number):
+        """Decimal and Fraction become floats, so to_dict data is JSON."""
+        kr = KeyResult("k", "K", start=number, target=number * 2, weight=number)
+        assert (kr.start, kr.target, kr.weight) == (2.5, 5.0, 2.5)
+        assert {type(kr.start), type(kr.target), type(kr.weight)} == {float}
+        within = KeyResult.within("w", "W", number, number * 2, tolerance=number)
+        relative = KeyResult.relative("r", "R", kpi="v", change=number)
+        milestone = Milestone("m", weight=number)
+        assert type(within.tolerance) is type(relative.change) is float
+        assert type(milestone.weight) is float
+        for value in (kr, within, relative):
+            json.dumps(to_dict(value))
+
+    def test_numpy_scalars_are_converted(self):
+        """NumPy scalars become plain floats."""
+        np = pytest.importorskip("numpy")
+        kr = KeyResult(
+            "k", "K", start=np.int64(1), target=np.float32(2.5), weight=np.float64(3)
+        )
+        assert (kr.start, kr.target, kr.weight) == (1.0, 2.5, 3.0)
+        assert {type(kr.start), type(kr.target), type(kr.weight)} == {float}
+        json.dumps(to_dict(kr))
+
+    @pytest.mark.parametrize(
+        ("value", "error"),
+        [
+            (True, InvalidTypeError),
+            ("1", InvalidTypeError),
+            (1 + 2j, InvalidTypeError),
+            (Decimal("NaN"), InvalidValueError),
+            (Decimal("sNaN"), InvalidValueError),
+            (Decimal("Infinity"), InvalidValueError),
+            (float("-inf"), InvalidValueError),
+            (10**400, InvalidValueError),
+        ],
+    )
+    @pytest.mark.parametrize("field", ["start", "target", "weight"])
+    def test_bools_non_numbers_and_non_finite_are_rejected(self, field, value, error):
+        """Bools, non-numbers, NaN and infinities (in any type) are refused."""
+        args = {"start": 0, "target": 10} | {field: value}
+        with pytest.raises(error, match=f"field '{field}'"):
+            KeyResult("k", "K", **args)
+
+    def test_numpy_nan_is_rejected(self):
+        """A NumPy NaN is refused like a float NaN."""
+        np = pytest.importorskip("numpy")
+        with pytest.raises(InvalidValueError, match="field 'start'"):
+            KeyResult("k", "K", start=np.float64("nan"), target=1)
+        with pytest.raises(InvalidTypeError, match="field 'weight'"):
+            KeyResult("k", "K", start=0, target=1, weight=np.bool_(True))
+
+    @given(
+        st.one_of(
+            st.integers(-(10**6), 10**6),
+            st.fractions(max_denominator=1000).filter(lambda f: abs(f) < 10**6),
+            st.decimals(-(10**6), 10**6, allow_nan=False, allow_infinity=False),
+            finite,
+        ),
+        finite,
+    )
+    def test_any_real_number_is_stored_as_its_float(self, number, target):
+        """Whatever real type start has, the stored start is float(start)."""
+        assume(float(number) != target)
+        kr = KeyResult("k", "K", start=number, target=target)
+        assert type(kr.start) is float
+        assert kr.start == float(number)
+        assert kr == KeyResult("k", "K", start=float(number), target=target)
+
+    @given(okrkit_testing.key_results())
+    def test_accepted_key_results_have_float_fields(self, kr):
+        """Every number field of an accepted key result is a float or None."""
+        for field in (*NUMBER_FIELDS, "weight", "tolerance"):
+            value = getattr(kr, field)
+            assert value is None or type(value) is float
+        assert all(type(m.weight) is float for m in kr.steps)
+        assert from_dict(KeyResult, to_dict(kr)) == kr
+
+
+class TestStrictConstructors:
+    def test_steps_must_be_milestones(self):
+        """steps=[1, 2] is refused when built, not later by to_dict."""
+        with pytest.raises(InvalidTypeError, match="field 'steps' got 1"):
+            KeyResult("k", "K", start=0, target=1, steps=[1, 2])  # type: ignore[list-item]
+        with pytest.raises(InvalidTypeError, match="field 'steps'"):
+            KeyResult.milestones("m", "M", "abc")  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("build", "field", "constructor"),
+        [
+            (lambda: KeyResult.rate("r", "R", target=5, start=3), "start", "rate"),
+            (
+                lambda: KeyResult.at_least("a", "A", 5, kind=Kind.DONE),
+                "kind",
+                "at_least",
+            ),
+            (lambda: KeyResult.at_most("a", "A", 5, target=3), "target", "at_most"),
+            (
+                lambda: KeyResult.within("w", "W", 1, 2, kind=Kind.DONE),
+                "kind",
+                "within",
+            ),
+            (lambda: KeyResult.done("d", "D", kind=Kind.LINEAR), "kind", "done"),
+            (
+                lambda: KeyResult.milestones("m", "M", [Milestone("a")], steps=()),
+                "steps",
+                "milestones",
+            ),
+            (
+                lambda: KeyResult.relative("r", "R", kpi="v", change=1, kind=Kind.RATE),
+                "kind",
+                "relative",
+            ),
+        ],
+    )
+    def test_a_named_constructor_names_what_it_sets(self, build, field, constructor):
+        """Passing what a named constructor sets itself is a clear OkrkitError."""
+        with pytest.raises(
+            InvalidTypeError, match=f"field '{field}'.*KeyResult.{constructor} sets it"
+        ):
+            build()
+
+    def test_unknown_keyword_to_a_named_constructor(self):
+        """An unknown keyword is an OkrkitError listing the keywords taken."""
+        with pytest.raises(
+            InvalidTypeError,
+            match="field 'colour'.*one of unit, label, weight, kpi, aggregation, "
+            "contributes_to, phases\\)",
+        ):
+            KeyResult.done("d", "D", colour="red")
+
+    def test_value_for_checks_its_argument(self):
+        """value_for takes a finite real progress."""
+        kr = KeyResult("k", "K", start=10, target=20)
+        assert kr.value_for(Fraction(1, 2)) == 15.0
+        with pytest.raises(InvalidTypeError, match="field 'progress'"):
+            kr.value_for("half")  # type: ignore[arg-type]
+        with pytest.raises(InvalidValueError, match="field 'progress'"):
+            kr.value_for(float("nan"))
+
+    def test_evolve_cleans_and_checks_again(self):
+        """attrs.evolve runs the same constructor: cleaned and checked."""
+        kr = KeyResult("k", "K", start=0, target=10)
+        moved = attrs.evolve(kr, start=Decimal(5))
+        assert (moved.start, type(moved.start)) == (5.0, float)
+        with pytest.raises(InvalidValueError, match="field 'per'"):
+            attrs.evolve(kr, per="month")
+        with pytest.raises(InvalidValueError, match="field 'target'"):
+            attrs.evolve(kr, target=0)
+
+    @given(okrkit_testing.key_results())
+    def test_copies_are_equal(self, kr):
+        """Pickling, deep-copying and evolving with no change give an equal value."""
+        assert pickle.loads(pickle.dumps(kr)) == kr
+        assert copy.deepcopy(kr) == kr
+        assert attrs.evolve(kr) == kr
+        assert hash(attrs.evolve(kr)) == hash(kr)
+
+    @given(finite, finite, st.floats(0, 1e6), st.text(max_size=5))
+    def test_fast_and_slow_paths_agree(self, start, target, weight, label):
+        """The shortcut for plain floats builds what the general path builds."""
+        assume(start != target)
+        fast = KeyResult("k", "K", start=start, target=target, weight=weight)
+        slow = KeyResult(
+            "k",
+            "K",
+            start=Decimal(start),  # exact, and keeps the sign of zero
+            target=Decimal(target),
+            weight=Decimal(weight),
+            tolerance=0.0,
+        )
+        assert fast == slow
+        assert repr(fast) == repr(slow)
+        assert (
+            KeyResult("k", "K", start=start, target=target, label=label).label == label
+        )
+
+    def test_the_fast_path_checks_too(self):
+        """Plain floats still meet every check: blank id, NaN, equal start."""
+        with pytest.raises(InvalidValueError, match="field 'id'"):
+            KeyResult(" ", "K", start=0.0, target=1.0)
+        with pytest.raises(InvalidValueError, match="field 'weight'"):
+            KeyResult("k", "K", start=0.0, target=1.0, weight=-0.5)
+        with pytest.raises(InvalidValueError, match="field 'target'"):
+            KeyResult("k", "K", start=1.0, target=1.0)
+        with pytest.raises(InvalidValueError, match="field 'start'"):
+            KeyResult("k", "K", start=float("nan"), target=1.0)
+        with pytest.raises(InvalidTypeError, match="field 'title'"):
+            KeyResult("k", b"K", start=0.0, target=1.0)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -16,44 +16,76 @@ from okrkit._measurement import Measurement
 from okrkit._period import Period
 from okrkit._series import Series
 from okrkit._status import Direction
-from okrkit.exceptions import InvalidValueError
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
 from okrkit.thresholds import Thresholds
 from okrkit.units import normalize_for
 
 Target = float | tuple[tuple[Period, float], ...] | None
+#: What ``KPI(target=...)`` takes: a number, per-period numbers, or None.
+TargetInput = float | Mapping[Period, float] | Iterable[tuple[Period, float]] | None
 MeasurementSource = Series | Iterable[Measurement]
 
+#: The longest grace: to_dict writes a grace as float seconds, which hold
+#: every whole microsecond exactly up to 2**52 microseconds (about 52,125
+#: days); 50,000 days (about 137 years) stays below that.
+MAX_GRACE: Final = timedelta(days=50_000)
 
-def _target(value: object) -> Target:
-    """Accept a number, a mapping from Period to number, or None."""
+
+def _target_shape(value: TargetInput) -> Target:
+    """Turn a mapping or an iterable of pairs into a tuple; idempotent.
+
+    Only the shape changes here; the values are checked in the KPI's own
+    checks, where the KPI's id can be named.
+    """
+    if isinstance(value, Mapping):
+        return tuple(value.items())
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | tuple):
+        return tuple(value)
+    return value  # a number, a tuple or junk: checked by _clean_target
+
+
+def _clean_target(subject: str, value: object) -> Target:
+    """A finite float, a tuple of (Period, float) pairs sorted and apart, or None."""
     if value is None:
         return None
-    if isinstance(value, Mapping) or (
-        isinstance(value, tuple) and value and isinstance(value[0], tuple)
-    ):
-        pairs = value.items() if isinstance(value, Mapping) else value
-        result = []
-        for pair in pairs:
-            period, number = pair
-            _validate.of_type(
-                "KPI",
-                "target",
-                period,
-                Period,
-                "a Period as the key of a per-period target",
+    if not isinstance(value, tuple):
+        return _validate.real(subject, "target", value)
+    if not value:
+        raise InvalidValueError(
+            subject=subject,
+            field="target",
+            value=value,
+            expected="at least one (Period, value) pair (or None for no target)",
+        )
+    result = sorted(_pair(subject, pair) for pair in value)
+    for (a, _), (b, _) in itertools.pairwise(result):
+        if b.start < a.end:
+            raise InvalidValueError(
+                subject=subject,
+                field="target",
+                value=(str(a), str(b)),
+                expected="per-period targets whose periods do not overlap",
             )
-            result.append((period, _validate.real("KPI", "target", number)))
-        result.sort()
-        for (a, _), (b, _) in itertools.pairwise(result):
-            if b.start < a.end:
-                raise InvalidValueError(
-                    subject="KPI",
-                    field="target",
-                    value=(str(a), str(b)),
-                    expected="per-period targets whose periods do not overlap",
-                )
-        return tuple(result)
-    return _validate.real("KPI", "target", value)
+    return tuple(result)
+
+
+def _pair(subject: str, pair: object) -> tuple[Period, float]:
+    if not isinstance(pair, tuple) or len(pair) != 2:
+        raise InvalidTypeError(
+            subject=subject,
+            field="target",
+            value=pair,
+            expected="a (Period, value) pair in a per-period target",
+        )
+    period, number = pair
+    _validate.of_type(
+        subject,
+        "target",
+        period,
+        Period,
+        "a Period as the key of a per-period target",
+    )
+    return period, _validate.real(subject, "target", number)
 
 
 @attrs.frozen
@@ -61,8 +93,10 @@ class KPI:
     """An ongoing indicator with a direction, thresholds and optional target.
 
     ``target`` is a number or a mapping from :class:`Period` to a number (for
-    targets that change month by month).  A ratio KPI (:meth:`ratio`) divides
-    two measured streams, each aggregated on its own.
+    targets that change month by month; stored as sorted pairs, never empty).
+    ``grace`` is how much later than due a check-in may come before the KPI
+    is stale: from 0 to ``MAX_GRACE`` (50,000 days).  A ratio KPI
+    (:meth:`ratio`) divides two measured streams, each aggregated on its own.
 
     >>> from okrkit import Thresholds, Direction
     >>> visits = KPI("visits", "Website visits", label="visits",
@@ -82,7 +116,7 @@ class KPI:
     label: str = attrs.field(default="", kw_only=True)
     aggregation: Aggregation = attrs.field(default=Aggregation.LAST, kw_only=True)
     cadence: Cadence | None = attrs.field(default=None, kw_only=True)
-    target: Target = attrs.field(default=None, kw_only=True, converter=_target)
+    target: Target = attrs.field(default=None, kw_only=True, converter=_target_shape)
     category: str = attrs.field(default="", kw_only=True)
     grace: timedelta = attrs.field(default=timedelta(0), kw_only=True)
     hysteresis: float = attrs.field(default=0.0, kw_only=True)
@@ -114,17 +148,20 @@ class KPI:
             _validate.of_type(
                 subject, "cadence", self.cadence, Cadence, "a Cadence or None"
             )
+        object.__setattr__(self, "target", _clean_target(subject, self.target))
         _validate.of_type(
             subject, "grace", self.grace, timedelta, "a datetime.timedelta"
         )
-        if self.grace < timedelta(0):
+        if not timedelta(0) <= self.grace <= MAX_GRACE:
             raise InvalidValueError(
                 subject=subject,
                 field="grace",
                 value=self.grace,
-                expected="a grace of zero or more",
+                expected="a grace from 0 to 50,000 days (longer ones cannot be "
+                "written exactly by to_dict)",
             )
-        _validate.non_negative(subject, "hysteresis", self.hysteresis)
+        hysteresis = _validate.non_negative(subject, "hysteresis", self.hysteresis)
+        object.__setattr__(self, "hysteresis", hysteresis)
         declared = self.thresholds.direction
         if declared is not None and declared is not self.direction:
             raise InvalidValueError(

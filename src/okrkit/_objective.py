@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
+from typing import Any, Final
 
 import attrs
 
 from okrkit import _validate
-from okrkit._key_result import KeyResult
+from okrkit._key_result import KeyResult, _plain, _prototype
 from okrkit._period import Period
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
-
-def _tuple(value: object) -> tuple[object, ...]:
-    """Accept any iterable (not a string) as a tuple; idempotent."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]  # rejected by the checks below
-    return tuple(value)
+_EMPTY: Final[tuple[()]] = ()
 
 
-@attrs.frozen
+@attrs.frozen(init=False, slots=False)
 class Objective:
     """A qualitative, time-bound goal with its key results.
 
@@ -28,6 +27,7 @@ class Objective:
     ``health`` ids of KPIs shown beside it; ``related`` lateral links that do
     not roll up.  ``committed`` objectives are expected to reach 1.0;
     aspirational ones (the default) succeed at 0.7 under Google grading.
+    Sequences are stored as tuples and the weight as a float.
 
     >>> from okrkit import KeyResult, Period
     >>> growth = Objective("growth", "Increase turnover by 20 % within six months",
@@ -41,65 +41,161 @@ class Objective:
     id: str = attrs.field()
     title: str = attrs.field()
     period: Period = attrs.field(kw_only=True)
-    key_results: tuple[KeyResult, ...] = attrs.field(
-        default=(), kw_only=True, converter=_tuple
-    )
+    key_results: tuple[KeyResult, ...] = attrs.field(default=(), kw_only=True)
     owner: str = attrs.field(default="", kw_only=True)
     parent: str | None = attrs.field(default=None, kw_only=True)
     contributes_to: str | None = attrs.field(default=None, kw_only=True)
     weight: float = attrs.field(default=1.0, kw_only=True)
     committed: bool = attrs.field(default=False, kw_only=True)
-    health: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_tuple)
-    related: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_tuple)
+    health: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    related: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
-    def __attrs_post_init__(self) -> None:
-        _validate.identifier("Objective", "id", self.id)
-        subject = f"Objective {self.id!r}"
-        _validate.text(subject, "title", self.title)
-        _validate.text(subject, "owner", self.owner)
-        _validate.of_type(subject, "period", self.period, Period, "a Period")
-        _sequence(subject, "key_results", self.key_results)
-        for kr in self.key_results:
-            _validate.of_type(subject, "key_results", kr, KeyResult, "a KeyResult")
-        ids = [kr.id for kr in self.key_results]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise InvalidValueError(
-                subject=subject,
-                field="key_results",
-                value=duplicates,
-                expected="key results with distinct ids",
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        *,
+        period: Period,
+        key_results: Iterable[KeyResult] = _EMPTY,
+        owner: str = "",
+        parent: str | None = None,
+        contributes_to: str | None = None,
+        weight: float = 1.0,
+        committed: bool = False,
+        health: Iterable[str] = _EMPTY,
+        related: Iterable[str] = _EMPTY,
+    ) -> None:
+        # Hand-written for speed (one per objective of an organisation): the
+        # usual input (a list or tuple of KeyResult, plain strings and floats)
+        # is checked inline; anything else is cleaned field by field in _build.
+        if type(weight) is not float:
+            weight = _plain(weight)
+        kind = type(key_results)
+        fast = False
+        if (
+            (kind is tuple or kind is list)
+            and type(id) is str
+            and type(title) is str
+            and type(owner) is str
+            and type(period) is Period
+            and type(weight) is float
+            and 0.0 <= weight < math.inf
+            and (committed is False or committed is True)
+            and contributes_to is None
+            and health is _EMPTY
+            and related is _EMPTY
+            and id
+            and not id.isspace()
+            and (
+                parent is None
+                or (type(parent) is str and parent and not parent.isspace())
             )
-        for field in ("parent", "contributes_to"):
-            value = getattr(self, field)
-            if value is not None:
-                _validate.identifier(subject, field, value)
-        if self.parent is not None and self.parent == self.id:
-            raise InvalidValueError(
-                subject=subject,
-                field="parent",
-                value=self.parent,
-                expected="another objective's id",
-            )
-        _validate.non_negative(subject, "weight", self.weight)
-        _validate.of_type(subject, "committed", self.committed, bool, "True or False")
-        for field in ("health", "related"):
-            values = getattr(self, field)
-            _sequence(subject, field, values)
-            for value in values:
-                _validate.identifier(subject, field, value)
+            and parent != id
+        ):
+            krs = tuple(key_results)
+            ids = set()
+            for kr in krs:
+                if type(kr) is not KeyResult:
+                    break  # a subclass or junk: _build decides
+                ids.add(kr.id)
+            else:
+                fast = len(ids) == len(krs)  # else a duplicate: _build names it
+            if fast:
+                # Copying a prepared dictionary beats an 11-key literal.
+                fields = _PROTOTYPE.copy()
+                fields["id"] = id
+                fields["title"] = title
+                fields["period"] = period
+                fields["key_results"] = krs
+                fields["owner"] = owner
+                fields["parent"] = parent
+                fields["weight"] = weight
+                fields["committed"] = committed
+                _SET_DICT(self, fields)
+                return
+        _build(
+            self,
+            id=id,
+            title=title,
+            period=period,
+            key_results=key_results,
+            owner=owner,
+            parent=parent,
+            contributes_to=contributes_to,
+            weight=weight,
+            committed=committed,
+            health=health,
+            related=related,
+        )
 
     @property
     def key_result_ids(self) -> tuple[str, ...]:
-        """The ids of the objective's key results, in order."""
+        """The ids of the objective's key results, in order.
+
+        >>> from okrkit import KeyResult, Period
+        >>> Objective("o", "O", period=Period.quarter(2026, 1),
+        ...     key_results=[KeyResult.done("a", "A"), KeyResult.done("b", "B")]
+        ... ).key_result_ids
+        ('a', 'b')
+        """
         return tuple(kr.id for kr in self.key_results)
 
 
-def _sequence(subject: str, field: str, value: object) -> None:
-    if not isinstance(value, tuple):
+# Non-slotted on purpose: one dictionary stored in one call sets every field.
+_SET_DICT = Objective.__dict__["__dict__"].__set__
+#: Every field at its default (None where there is none), in field order.
+_PROTOTYPE: Final = _prototype(Objective)
+_ONLY_KEY_RESULT: Final = frozenset({KeyResult})
+_ID = attrgetter("id")
+
+
+def _build(objective: Objective, **fields: Any) -> None:
+    """Clean every field and store it (the slow path)."""
+    _validate.identifier("Objective", "id", fields["id"])
+    subject = f"Objective {fields['id']!r}"
+    _validate.text(subject, "title", fields["title"])
+    _validate.text(subject, "owner", fields["owner"])
+    _validate.of_type(subject, "period", fields["period"], Period, "a Period")
+    krs = _tuple(subject, "key_results", fields["key_results"])
+    for kr in krs:
+        _validate.of_type(subject, "key_results", kr, KeyResult, "a KeyResult")
+    counts = Counter(kr.id for kr in krs)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
+    if duplicates:
+        raise InvalidValueError(
+            subject=subject,
+            field="key_results",
+            value=duplicates,
+            expected="key results with distinct ids",
+        )
+    fields["key_results"] = krs
+    for field in ("parent", "contributes_to"):
+        if fields[field] is not None:
+            _validate.identifier(subject, field, fields[field])
+    if fields["parent"] is not None and fields["parent"] == fields["id"]:
+        raise InvalidValueError(
+            subject=subject,
+            field="parent",
+            value=fields["parent"],
+            expected="another objective's id",
+        )
+    fields["weight"] = _validate.non_negative(subject, "weight", fields["weight"])
+    _validate.of_type(subject, "committed", fields["committed"], bool, "True or False")
+    for field in ("health", "related"):
+        values = _tuple(subject, field, fields[field])
+        for value in values:
+            _validate.identifier(subject, field, value)
+        fields[field] = values
+    _SET_DICT(objective, fields)
+
+
+def _tuple(subject: str, field: str, value: object) -> tuple[Any, ...]:
+    """Any iterable but a string, as a tuple."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidTypeError(
             subject=subject,
             field=field,
             value=value,
             expected="a sequence (not a string)",
         )
+    return tuple(value)
