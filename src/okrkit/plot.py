@@ -82,7 +82,14 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
     assert isinstance(last, KeyResultResult)
     when = [_x(row.as_of, history.tz) for row in rows]
     values = [_y(row.value) for row in rows]
-    ax.plot(when, values, color=_VALUE, marker=_marker(when), label="value")
+    ax.plot(
+        when,
+        values,
+        color=_VALUE,
+        marker=_marker(when),
+        drawstyle="steps-post",
+        label="value",
+    )
     start, end = _anchors(definition, last)
     curve = [(_x(period.start, history.tz), start)]
     curve += [
@@ -154,7 +161,7 @@ def scores(history: History, ids: str | Iterable[str], ax: Axes | None = None) -
         top = max([top, *(p * 1.05 for p in points if not math.isnan(p))])
         name = getattr(history.definition(id), "title", id)
         when = [_x(row.as_of, history.tz) for row in rows]
-        ax.plot(when, points, marker=_marker(when), label=name)
+        ax.plot(when, points, marker=_marker(when), drawstyle="steps-post", label=name)
     for lo, hi, status in BANDS:
         ax.axhspan(lo, min(hi, top), color=COLOURS[status], zorder=0, linewidth=0)
     ax.set_ylim(0.0, top)
@@ -191,7 +198,14 @@ def kpi(history: History, id: str, ax: Axes | None = None) -> Axes:
     rows = history.of(id)
     when = [_x(row.as_of, history.tz) for row in rows]
     values = [_y(row.value) for row in rows]
-    ax.plot(when, values, color=_VALUE, marker=_marker(when), label="value")
+    ax.plot(
+        when,
+        values,
+        color=_VALUE,
+        marker=_marker(when),
+        drawstyle="steps-post",
+        label="value",
+    )
     checkins = history.checkins(id)
     if checkins:
         ax.scatter(
