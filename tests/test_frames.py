@@ -107,12 +107,12 @@ def test_numbers_are_floats_even_when_defined_as_ints():
 
 
 def test_objective_records_have_period_label_and_dates():
-    """Periods come as their label plus first and last days."""
+    """Periods come as their label plus start and (exclusive) end dates."""
     co, team = records(CARD, "objectives")
     assert (co["period"], co["period_start"], co["period_end"]) == (
         "2026-Q1",
         date(2026, 1, 1),
-        date(2026, 3, 31),
+        date(2026, 4, 1),
     )
     assert (co["owner"], co["depth"], co["parent"]) == ("Ana", 0, None)
     assert (team["depth"], team["parent"]) == (1, "co")

@@ -54,8 +54,8 @@ def _start(period: Period | None) -> date | None:
 
 
 def _end(period: Period | None) -> date | None:
-    """The period's last day (inclusive), as people write it."""
-    return None if period is None else date.fromordinal(period.end.toordinal() - 1)
+    """The period's end, exclusive as :class:`Period` keeps it (and to_dict)."""
+    return None if period is None else period.end
 
 
 Column = tuple[str, ColumnType, Callable[[Any], object]]
@@ -156,8 +156,9 @@ def records(card: Scorecard, kind: str) -> tuple[Row, ...]:
     """One plain dict per result of ``kind``: no dependency needed.
 
     ``kind`` is "objectives", "key_results", "kpis" or "findings".  Enums
-    come as their names, periods as their labels plus first and last days,
-    dates as dates; every row starts with the card's ``as_of``.
+    come as their names, periods as their labels plus start and end dates
+    (the end exclusive, as in :class:`Period`), dates as dates; every row
+    starts with the card's ``as_of``.
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
@@ -170,7 +171,7 @@ def records(card: Scorecard, kind: str) -> tuple[Row, ...]:
     >>> row["id"], row["objective"], row["value"], row["status"], row["kind"]
     ('k', 'o', 50.0, 'GREEN', 'LINEAR')
     >>> records(card, "objectives")[0]["period_end"]
-    datetime.date(2026, 3, 31)
+    datetime.date(2026, 4, 1)
     """
     spec = _columns(kind)
     return tuple(_row(card.as_of, spec, item) for item in _items(card, kind))
