@@ -66,6 +66,21 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
     targets to (period end, target); the target is a horizontal line; the
     forecast a dashed line from the latest value to the period's end; the
     latest date a vertical line.
+
+    >>> from datetime import date
+    >>> from okrkit import KeyResult, Measurement, Objective, Period
+    >>> from okrkit._history import history
+    >>> past = history(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+    ...         KeyResult("k", "Reach 100", start=0, target=100, label="customers",
+    ...                   phases=[(date(2026, 2, 1), 20)])])],
+    ...     measurements={"k": [Measurement(date(2026, 1, 20), 15)]},
+    ...     dates=[date(2026, 1, 31)])
+    >>> ax = burn_up(past, "k")
+    >>> [float(y) for y in ax.get_lines()[1].get_ydata()]  # start, phase, target
+    [0.0, 20.0, 100.0]
+    >>> ax.get_ylabel(), len(ax.collections[0].get_offsets())  # one check-in
+    ('customers', 1)
     """
     definition = history.definition(id)
     if not isinstance(definition, KeyResult):
