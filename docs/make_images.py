@@ -84,12 +84,48 @@ def organisation() -> History:
     return history(objectives, kpis=[nps], measurements=measurements, dates=dates)
 
 
+def notebook() -> History:
+    """The organisation and check-ins of docs/how-to/notebooks.md."""
+    objectives = [
+        Objective(
+            "growth",
+            "Grow the customer base",
+            period=Q1,
+            owner="Ana",
+            key_results=[
+                KeyResult(
+                    "customers",
+                    "Reach 1,000 paying customers",
+                    start=200,
+                    target=1000,
+                    label="customers",
+                    phases=[(date(2026, 2, 1), 350), (date(2026, 3, 1), 600)],
+                ),
+                KeyResult("deals", "Close 40 deals", start=0, target=40),
+            ],
+        )
+    ]
+    checkins = {
+        "customers": [
+            Measurement(date(2026, 1, 12), 260),
+            Measurement(date(2026, 2, 2), 380),
+            Measurement(date(2026, 2, 23), 520),
+        ],
+        "deals": [
+            Measurement(date(2026, 1, 20), 6),
+            Measurement(date(2026, 2, 20), 15),
+        ],
+    }
+    weeks = [Q1.start + timedelta(days=7 * w) for w in range(1, 9)]
+    return history(objectives, measurements=checkins, dates=weeks)
+
+
 def main(out: Path) -> list[Path]:
     """Draw the three charts into ``out`` and return the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     past = organisation()
     charts = {
-        "burn-up.png": burn_up(past, "customers"),
+        "burn-up.png": burn_up(notebook(), "customers"),
         "scores.png": scores(past, ["growth", "sales", "product"]),
         "kpi.png": kpi(past, "nps"),
     }

@@ -96,13 +96,23 @@ def test_key_result_records_hold_the_cards_values():
     assert rows["d"]["status"] == "NO_DATA"
 
 
+def test_numbers_are_floats_even_when_defined_as_ints():
+    """A target written as an int comes out as a float, like every number."""
+    (k, *_) = records(CARD, "key_results")
+    assert type(k["target"]) is float
+    assert type(k["start"]) is float
+    assert type(records(CARD, "objectives")[0]["weight"]) is float
+    frame = to_frame(CARD, "key_results", backend="pandas")
+    assert str(frame["target"].dtype) == "float64"
+
+
 def test_objective_records_have_period_label_and_dates():
-    """Periods come as their label plus first and last days."""
+    """Periods come as their label plus start and (exclusive) end dates."""
     co, team = records(CARD, "objectives")
     assert (co["period"], co["period_start"], co["period_end"]) == (
         "2026-Q1",
         date(2026, 1, 1),
-        date(2026, 3, 31),
+        date(2026, 4, 1),
     )
     assert (co["owner"], co["depth"], co["parent"]) == ("Ana", 0, None)
     assert (team["depth"], team["parent"]) == (1, "co")
@@ -172,6 +182,14 @@ def test_frames_equal_the_records(kind, backend):
         assert table[name] == expected, name
 
 
+def test_all_null_columns_keep_their_type_in_pandas():
+    """A column of only nulls is still float64 or string, not object."""
+    frame = to_frame(CARD, "objectives", backend="pandas")
+    assert str(frame["grade"].dtype) in ("str", "string")
+    assert frame["grade"].isna().all()
+    assert str(frame["forecast"].dtype) == "float64"
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_column_types(backend):
     """Numbers are float64 with nulls, dates dates, statuses strings."""
@@ -206,6 +224,9 @@ def test_empty_kind_still_has_columns(backend):
         columns("kpis")
     )
     assert len(frame) == 0
+    if backend == "pandas":
+        assert str(frame["value"].dtype) == "float64"
+        assert str(frame["stale"].dtype) == "bool"
     assert len(to_frame(card, "kpis", backend=backend)) == 1
 
 

@@ -176,6 +176,8 @@ def test_history_is_picklable_and_equal_after():
     past = _past()
     again = pickle.loads(pickle.dumps(past))
     assert isinstance(again, History)
+    assert again == past
+    assert hash(again) == hash(past)
     assert again.dates == past.dates
     assert all(again[d] == past[d] for d in past.dates)
     assert again.of("k") == past.of("k")
@@ -239,6 +241,12 @@ def test_repr_and_len():
         "from 2026-01-31 to 2026-03-31>"
     )
     assert [card.as_of for card in past] == list(past.dates)
+
+
+def test_histories_compare_by_value():
+    """Two histories of the same inputs are equal; other dates make them differ."""
+    assert _past() == _past()
+    assert _past() != _past(dates=[JAN31])
 
 
 def test_history_is_immutable():

@@ -299,3 +299,21 @@ def test_docs_image_script_still_runs(tmp_path):
     for path in written:
         assert imread(path).shape[0] > 100
         assert (ROOT / "docs" / "images" / path.name).exists()
+
+
+def test_importing_okrkit_plot_loads_neither_matplotlib_nor_narwhals():
+    """The extras are imported when a chart or frame is made, not before."""
+    import subprocess
+
+    code = (
+        "import sys, okrkit.plot, okrkit._frames, okrkit._history;"
+        "print(sorted(m for m in ('matplotlib', 'narwhals') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    )
+    assert done.stdout.strip() == "[]"

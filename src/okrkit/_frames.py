@@ -7,6 +7,7 @@ it from a result, so the dicts and the frames always agree.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
@@ -53,8 +54,8 @@ def _start(period: Period | None) -> date | None:
 
 
 def _end(period: Period | None) -> date | None:
-    """The period's last day (inclusive), as people write it."""
-    return None if period is None else date.fromordinal(period.end.toordinal() - 1)
+    """The period's end, exclusive as :class:`Period` keeps it (and to_dict)."""
+    return None if period is None else period.end
 
 
 Column = tuple[str, ColumnType, Callable[[Any], object]]
@@ -155,8 +156,9 @@ def records(card: Scorecard, kind: str) -> tuple[Row, ...]:
     """One plain dict per result of ``kind``: no dependency needed.
 
     ``kind`` is "objectives", "key_results", "kpis" or "findings".  Enums
-    come as their names, periods as their labels plus first and last days,
-    dates as dates; every row starts with the card's ``as_of``.
+    come as their names, periods as their labels plus start and end dates
+    (the end exclusive, as in :class:`Period`), dates as dates; every row
+    starts with the card's ``as_of``.
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
@@ -169,7 +171,7 @@ def records(card: Scorecard, kind: str) -> tuple[Row, ...]:
     >>> row["id"], row["objective"], row["value"], row["status"], row["kind"]
     ('k', 'o', 50.0, 'GREEN', 'LINEAR')
     >>> records(card, "objectives")[0]["period_end"]
-    datetime.date(2026, 3, 31)
+    datetime.date(2026, 4, 1)
     """
     spec = _columns(kind)
     return tuple(_row(card.as_of, spec, item) for item in _items(card, kind))
@@ -201,8 +203,11 @@ class _Owned:
 
 def _row(as_of: date, spec: list[Column], item: object) -> Row:
     row: Row = {"as_of": as_of}
-    for name, _, read in spec:
-        row[name] = read(item)
+    for name, kind, read in spec:
+        value = read(item)
+        if kind == "float" and value is not None:
+            value = float(value)  # type: ignore[arg-type]  # a definition's int
+        row[name] = value
     return row
 
 
@@ -295,7 +300,10 @@ def _frame(rows: Sequence[Row], spec: list[Column], backend: str, subject: str) 
         if schema[name] == nw.Datetime():
             data[name] = [_as_datetime(v) for v in data[name]]
     try:
-        frame = nw.from_dict(data, schema=schema, backend=backend)
+        if backend == "pandas":
+            frame = _pandas(nw, data, schema, types)
+        else:
+            frame = nw.from_dict(data, schema=schema, backend=backend)
     except ModuleNotFoundError as exc:
         raise MissingExtraError(
             subject=subject,
@@ -304,6 +312,31 @@ def _frame(rows: Sequence[Row], spec: list[Column], backend: str, subject: str) 
             expected=f"{backend} installed (pip install {backend})",
         ) from exc
     return frame.to_native()
+
+
+def _pandas(
+    nw: Any,
+    data: dict[str, list[object]],
+    schema: dict[str, Any],
+    types: list[tuple[str, ColumnType]],
+) -> Any:
+    """Build a pandas frame, casting only the columns pandas infers wrongly.
+
+    A schema makes pandas cast every column, several times the cost of
+    building the frame, which counts when one frame is made per tenant.
+    """
+    for name, kind in types:
+        if kind == "float":  # NaN, not None: pandas then infers float64
+            data[name] = [math.nan if v is None else v for v in data[name]]
+    columns: dict[str, object] = dict(data)
+    for name, kind in types:
+        # Only a column of nothing but nulls is inferred wrongly (as object);
+        # it alone gets a typed series: casting a frame rebuilds all of it.
+        values = data[name]
+        if not values or (kind != "float" and all(v is None for v in values)):
+            series = nw.new_series(name, values, schema[name], backend="pandas")
+            columns[name] = series.to_native()
+    return nw.from_dict(columns, backend="pandas")
 
 
 def _dtype(nw: Any, kind: ColumnType, values: list[object], backend: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, tzinfo
 from typing import Any, Literal
 
@@ -159,7 +159,7 @@ def _evaluate_each(
     )
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+@attrs.frozen(kw_only=True, repr=False)
 class History:
     """Scorecards of one organisation at many dates, made by :func:`history`.
 
@@ -185,11 +185,14 @@ class History:
     _cards: tuple[Scorecard, ...] = attrs.field(alias="cards")
     _objectives: tuple[Objective, ...] = attrs.field(alias="objectives")
     _kpis: tuple[KPI, ...] = attrs.field(alias="kpis")
-    _measurements: Mapping[str, MeasurementSource] = attrs.field(alias="measurements")
+    _measurements: Mapping[str, MeasurementSource] = attrs.field(
+        alias="measurements", hash=False
+    )
     _tz: tzinfo = attrs.field(alias="tz")
-    _by_date: dict[date, Scorecard] = attrs.field(init=False)
-    _definitions: dict[str, Definition] = attrs.field(init=False)
-    _owners: dict[str, Objective] = attrs.field(init=False)
+    # Indexes derived from the fields above: left out of ==, hash and repr.
+    _by_date: dict[date, Scorecard] = attrs.field(init=False, eq=False)
+    _definitions: dict[str, Definition] = attrs.field(init=False, eq=False)
+    _owners: dict[str, Objective] = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         # Plain dicts, built here and never changed: the value stays immutable.
@@ -238,7 +241,8 @@ class History:
     def __len__(self) -> int:
         return len(self.dates)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Scorecard]:
+        """The scorecards, in date order."""
         return iter(self._cards)
 
     def __repr__(self) -> str:

@@ -66,6 +66,21 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
     targets to (period end, target); the target is a horizontal line; the
     forecast a dashed line from the latest value to the period's end; the
     latest date a vertical line.
+
+    >>> from datetime import date
+    >>> from okrkit import KeyResult, Measurement, Objective, Period
+    >>> from okrkit._history import history
+    >>> past = history(
+    ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
+    ...         KeyResult("k", "Reach 100", start=0, target=100, label="customers",
+    ...                   phases=[(date(2026, 2, 1), 20)])])],
+    ...     measurements={"k": [Measurement(date(2026, 1, 20), 15)]},
+    ...     dates=[date(2026, 1, 31)])
+    >>> ax = burn_up(past, "k")
+    >>> [float(y) for y in ax.get_lines()[1].get_ydata()]  # start, phase, target
+    [0.0, 20.0, 100.0]
+    >>> ax.get_ylabel(), len(ax.collections[0].get_offsets())  # one check-in
+    ('customers', 1)
     """
     definition = history.definition(id)
     if not isinstance(definition, KeyResult):
@@ -82,7 +97,14 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
     assert isinstance(last, KeyResultResult)
     when = [_x(row.as_of, history.tz) for row in rows]
     values = [_y(row.value) for row in rows]
-    ax.plot(when, values, color=_VALUE, marker=_marker(when), label="value")
+    ax.plot(
+        when,
+        values,
+        color=_VALUE,
+        marker=_marker(when),
+        drawstyle="steps-post",
+        label="value",
+    )
     start, end = _anchors(definition, last)
     curve = [(_x(period.start, history.tz), start)]
     curve += [
@@ -154,7 +176,7 @@ def scores(history: History, ids: str | Iterable[str], ax: Axes | None = None) -
         top = max([top, *(p * 1.05 for p in points if not math.isnan(p))])
         name = getattr(history.definition(id), "title", id)
         when = [_x(row.as_of, history.tz) for row in rows]
-        ax.plot(when, points, marker=_marker(when), label=name)
+        ax.plot(when, points, marker=_marker(when), drawstyle="steps-post", label=name)
     for lo, hi, status in BANDS:
         ax.axhspan(lo, min(hi, top), color=COLOURS[status], zorder=0, linewidth=0)
     ax.set_ylim(0.0, top)
@@ -191,7 +213,14 @@ def kpi(history: History, id: str, ax: Axes | None = None) -> Axes:
     rows = history.of(id)
     when = [_x(row.as_of, history.tz) for row in rows]
     values = [_y(row.value) for row in rows]
-    ax.plot(when, values, color=_VALUE, marker=_marker(when), label="value")
+    ax.plot(
+        when,
+        values,
+        color=_VALUE,
+        marker=_marker(when),
+        drawstyle="steps-post",
+        label="value",
+    )
     checkins = history.checkins(id)
     if checkins:
         ax.scatter(
