@@ -2,6 +2,7 @@
 
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,13 @@ PUBLIC_API = {
         "Aggregation",
         "Band",
         "Cadence",
+        "Calibration",
+        "CalibrationBin",
+        "Checkins",
+        "Contribution",
         "Direction",
+        "History",
+        "HistoryRow",
         "KPIResult",
         "KeyResult",
         "KeyResultResult",
@@ -22,15 +29,18 @@ PUBLIC_API = {
         "Milestone",
         "Objective",
         "ObjectiveResult",
+        "OwnerCalibration",
         "Period",
         "Scorecard",
         "Series",
         "Status",
         "Thresholds",
+        "calibration",
         "evaluate",
         "evaluate_key_result",
         "evaluate_kpi",
         "from_dict",
+        "history",
         "json_schema",
         "render",
         "to_dict",
@@ -41,12 +51,14 @@ PUBLIC_API = {
         "IncompatibleUnitsError",
         "InvalidTypeError",
         "InvalidValueError",
+        "MissingExtraError",
         "OkrkitError",
         "PeriodError",
         "SerializationError",
         "UnknownIdError",
         "UnknownUnitError",
     ],
+    "okrkit.plot": ["BANDS", "burn_up", "kpi", "scores"],
     "okrkit.scoring": [
         "Combine",
         "GoogleGrading",
@@ -148,7 +160,7 @@ def test_exceptions_derive_from_the_root_and_a_builtin():
         error = getattr(exceptions, name)
         assert issubclass(error, exceptions.OkrkitError)
         if error is not exceptions.OkrkitError:
-            assert issubclass(error, (ValueError, TypeError, KeyError))
+            assert issubclass(error, (ValueError, TypeError, KeyError, ImportError))
 
 
 def test_py_typed_ships():
@@ -180,3 +192,12 @@ def test_enums_keep_their_members_and_work_as_keys(kind):
     table = {member: member.name for member in kind}
     assert all(table[kind[name]] == name for name in names)
     assert all(hash(member) == hash(kind(member.value)) for member in kind)
+
+
+def test_the_version_is_the_packages():
+    """okrkit.__version__ is the version pyproject.toml builds (one source)."""
+    import okrkit
+
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert 'path = "src/okrkit/__init__.py"' in pyproject
+    assert okrkit.__version__ == "0.1.0.dev0"

@@ -18,14 +18,13 @@ from okrkit import (
 )
 from okrkit._frames import (
     KINDS,
-    MissingExtraError,
     columns,
     history_frame,
     records,
     to_frame,
 )
 from okrkit._history import history
-from okrkit.exceptions import InvalidValueError, OkrkitError
+from okrkit.exceptions import InvalidValueError, MissingExtraError, OkrkitError
 
 Q1 = Period.quarter(2026, 1)
 FEB15 = date(2026, 2, 15)

@@ -23,10 +23,14 @@ from okrkit import (
     Status,
     Thresholds,
 )
-from okrkit._frames import MissingExtraError
 from okrkit._history import history
 from okrkit._html import COLOURS
-from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
+from okrkit.exceptions import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingExtraError,
+    OkrkitError,
+)
 from okrkit.plot import burn_up, kpi, scores
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,13 +23,20 @@ from functools import partial
 from numbers import Real
 from operator import is_not, itemgetter
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 import attrs
-import pint
 
-from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
-from okrkit.units import normalize_unit
+from okrkit.exceptions import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingExtraError,
+    OkrkitError,
+)
+from okrkit.units import is_unit, normalize_unit
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["Checkins", "MissingExtraError"]
 
@@ -45,19 +52,7 @@ _PLAIN_CONFIDENCES = frozenset({float, type(None)})
 _NOT_NONE = partial(is_not, None)
 _NO_NOTE: dict[object, str] = {None: ""}
 
-UnitColumn = str | pint.Unit | Iterable[str | pint.Unit | None] | None
-
-
-class MissingExtraError(OkrkitError, ImportError):
-    """An optional dependency is missing; the message names the extra to install.
-
-    >>> raise MissingExtraError(subject="Checkins.from_frame", field="frame",
-    ...     value="narwhals", expected="pip install 'okrkit[dataframes]'")
-    Traceback (most recent call last):
-    ...
-    okrkit._checkins.MissingExtraError: Checkins.from_frame: field 'frame' got \
-'narwhals'; expected pip install 'okrkit[dataframes]'.
-    """
+UnitColumn = Union[str, "pint.Unit", Iterable[Union[str, "pint.Unit", None]], None]
 
 
 class Checkins:
@@ -646,7 +641,7 @@ def _unit_column(unit: object, ids: tuple[str, ...]) -> tuple[str | None, ...]:
     count = len(ids)
     if unit is None:
         return (None,) * count
-    if isinstance(unit, str | pint.Unit):
+    if isinstance(unit, str) or is_unit(unit):
         return (_normalize("Checkins", unit),) * count
     units = _column(unit)  # type: ignore[arg-type]
     if len(units) != count:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from okrkit._period import Period
 from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
-from okrkit.exceptions import InvalidValueError, OkrkitError
+from okrkit.exceptions import InvalidValueError, MissingExtraError
 
 Kind = Literal["objectives", "key_results", "kpis", "findings"]
 Backend = Literal["pandas", "polars", "pyarrow"]
@@ -24,18 +24,6 @@ Row = dict[str, object]
 
 KINDS: tuple[str, ...] = ("objectives", "key_results", "kpis", "findings")
 BACKENDS: tuple[str, ...] = ("pandas", "polars", "pyarrow")
-
-
-class MissingExtraError(OkrkitError, ImportError):
-    """An optional dependency is missing; the message names the extra to install.
-
-    >>> raise MissingExtraError(subject="to_frame", field="backend",
-    ...     value="pandas", expected="narwhals: pip install 'okrkit[dataframes]'")
-    Traceback (most recent call last):
-    ...
-    okrkit._frames.MissingExtraError: to_frame: field 'backend' got 'pandas'; \
-expected narwhals: pip install 'okrkit[dataframes]'.
-    """
 
 
 def _name(value: object) -> str | None:

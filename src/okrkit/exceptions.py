@@ -30,6 +30,7 @@ __all__ = [
     "IncompatibleUnitsError",
     "InvalidTypeError",
     "InvalidValueError",
+    "MissingExtraError",
     "OkrkitError",
     "PeriodError",
     "SerializationError",
@@ -256,3 +257,15 @@ class SerializationError(OkrkitError, ValueError):
     ) -> None:
         super().__init__(message, subject=subject)
         self.problems = tuple(problems)
+
+
+class MissingExtraError(OkrkitError, ImportError):
+    """An optional dependency is missing; the message names the extra to install.
+
+    >>> raise MissingExtraError(subject="Checkins.from_frame", field="frame",
+    ...     value="narwhals", expected="pip install 'okrkit[dataframes]'")
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.MissingExtraError: Checkins.from_frame: field 'frame' got \
+'narwhals'; expected pip install 'okrkit[dataframes]'.
+    """

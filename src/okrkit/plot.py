@@ -29,7 +29,6 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, cast
 
 from okrkit._format import number
-from okrkit._frames import MissingExtraError
 from okrkit._history import History
 from okrkit._html import COLOURS
 from okrkit._key_result import KeyResult, Kind
@@ -37,7 +36,7 @@ from okrkit._kpi import KPI
 from okrkit._results import KeyResultResult
 from okrkit._status import Status
 from okrkit._time import local_date
-from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.exceptions import InvalidTypeError, InvalidValueError, MissingExtraError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
