@@ -52,7 +52,7 @@ def test_check_ins_match_the_ids(organisation):
     known = {kpi.id for kpi in organisation.kpis} | {
         kr.id for o in organisation.objectives for kr in o.key_results
     }
-    assert set(organisation.checkins) <= known
+    assert organisation.checkins.ids_seen <= known
     assert 1 <= len(organisation.objectives) <= 2
 
 

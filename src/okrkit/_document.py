@@ -9,13 +9,12 @@ from typing import Any
 import attrs
 
 from okrkit import _validate
+from okrkit._checkins import Checkins
 from okrkit._kpi import KPI
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._scorecard import Scorecard
 from okrkit.exceptions import InvalidTypeError
-
-Checkins = Mapping[str, tuple[Measurement, ...]]
 
 
 def _items(field: str, kind: type, value: object) -> tuple[Any, ...]:
@@ -42,19 +41,47 @@ def _kpis(value: object) -> tuple[KPI, ...]:
     return _items("kpis", KPI, value)
 
 
-def _checkins(value: object) -> dict[str, tuple[Measurement, ...]]:
+def _checkins(value: object) -> Checkins:
+    """Take a Checkins table, or a mapping from an id to measurements."""
+    if isinstance(value, Checkins):
+        return value
     if not isinstance(value, Mapping):
         raise InvalidTypeError(
             subject="Organisation",
             field="checkins",
             value=value,
-            expected="a mapping from an id to measurements",
+            expected="a Checkins table or a mapping from an id to measurements",
         )
-    result = {}
-    for key, measurements in value.items():
-        _validate.identifier("Organisation", "checkins", key)
-        result[key] = _items(f"checkins[{key!r}]", Measurement, measurements)
-    return result
+    rows = [
+        (key, m)
+        for key, measurements in value.items()
+        for m in _items(f"checkins[{key!r}]", Measurement, measurements)
+    ]
+    return Checkins.from_columns(
+        id=[key for key, _ in rows],
+        at=[m.at for _, m in rows],
+        value=[m.value for _, m in rows],
+        confidence=[m.confidence for _, m in rows],
+        note=[m.note for _, m in rows],
+        unit=[m.unit for _, m in rows],
+    )
+
+
+def _measurements(table: Checkins) -> dict[str, tuple[Measurement, ...]]:
+    """The table as measurements by id, for an engine that reads those."""
+    return {
+        key: tuple(
+            Measurement(
+                table.ats[i],
+                table.values[i],
+                unit=table.units[i],
+                confidence=table.confidences[i],
+                note=table.notes[i],
+            )
+            for i in rows
+        )
+        for key, rows in table.groups().items()
+    }
 
 
 @attrs.frozen(kw_only=True)
@@ -63,8 +90,9 @@ class Organisation:
 
     It is the unit of storage and exchange (``to_dict`` / ``from_dict``, the
     document format in ``docs/explanation/document-format.md``) and evaluates
-    itself at any instant.  ``checkins`` maps a key result or KPI id to its
-    measurements.
+    itself at any instant.  ``checkins`` is a :class:`~okrkit.Checkins` table;
+    a mapping from a key result or KPI id to its measurements is turned into
+    one.
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Objective, Period
@@ -92,7 +120,8 @@ class Organisation:
         return evaluate(
             self.objectives,
             kpis=self.kpis,
-            measurements=self.checkins,
+            # TODO(lead): pass the table itself once evaluate reads Checkins.
+            measurements=_measurements(self.checkins),
             as_of=as_of,
             **options,
         )

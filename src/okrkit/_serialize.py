@@ -27,6 +27,7 @@ from typing import Any, TypeVar, overload
 import attrs
 
 from okrkit._cadence import Cadence
+from okrkit._checkins import Checkins
 from okrkit._document import Organisation
 from okrkit._key_result import KeyResult, Milestone
 from okrkit._kpi import KPI
@@ -98,6 +99,12 @@ _SPACES = "".join(f"\\u{c:04x}" for c in range(0x10000) if chr(c).isspace())
 IDENTIFIER_PATTERN = f"[^{_SPACES}]"
 
 _INFINITIES = {"Infinity": math.inf, "-Infinity": -math.inf}
+# The JSON Schema keywords a number may carry, as the loader checks them.
+_LIMITS: dict[str, tuple[Callable[[float, float], bool], str]] = {
+    "minimum": (lambda a, b: a >= b, "at least"),
+    "maximum": (lambda a, b: a <= b, "at most"),
+    "exclusiveMinimum": (lambda a, b: a > b, "above"),
+}
 
 
 class _Errors:
@@ -224,6 +231,13 @@ class _Number(Codec):
             return errors.add(path, f"expected a number, got {_show(data)}")
         if not -_MAX <= data <= _MAX:
             return errors.add(path, f"expected a finite number, got {_show(data)}")
+        for keyword, limit in self.limits.items():
+            if not _LIMITS[keyword][0](data, limit):
+                return errors.add(
+                    path,
+                    f"expected a number {_LIMITS[keyword][1]} {limit}, "
+                    f"got {_show(data)}",
+                )
         return float(data)
 
     def schema(self) -> dict[str, Any]:
@@ -512,30 +526,68 @@ class _Target(Codec):
 
 
 class _Checkins(Codec):
-    """Check-ins: an object from id to a list of measurements."""
+    """A Checkins table, column by column; optional columns left out when empty."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, tuple[str, Codec, object]] = {
+            "id": ("ids", _ID, _MISSING),
+            "at": ("ats", _Date(instant=True), _MISSING),
+            "value": ("values", _Number(), _MISSING),
+            "confidence": (
+                "confidences",
+                _Optional(_Number(minimum=0, maximum=1)),
+                None,
+            ),
+            "note": ("notes", _Str(), ""),
+            "unit": ("units", _Optional(_Unit()), None),
+        }
 
     def dump(self, value: Any) -> Any:
-        item = _object(Measurement)
-        return {key: [item.dump(m) for m in ms] for key, ms in value.items()}
+        data = {}
+        for name, (attribute, codec, empty) in self.columns.items():
+            column = getattr(value, attribute)
+            if empty is _MISSING or any(item != empty for item in column):
+                data[name] = [codec.dump(item) for item in column]
+        return data
 
     def load(self, data: Any, path: str, errors: _Errors) -> Any:
         if not isinstance(data, dict) or not _keys_are_text(data, path, errors):
             return errors.add(path, f"expected an object, got {_show(data)}")
-        items = _List(_object(Measurement))
-        result = {
-            key: items.load(value, _join(path, key), errors)
-            for key, value in data.items()
-        }
-        return _BAD if any(v is _BAD for v in result.values()) else result
+        for key in sorted(set(data) - set(self.columns)):
+            errors.add(_join(path, key), "is not a column of check-ins")
+        columns = {}
+        for name, (_, codec, empty) in self.columns.items():
+            if name not in data:
+                columns[name] = (
+                    errors.add(_join(path, name), "is missing")
+                    if empty is _MISSING
+                    else None
+                )
+                continue
+            columns[name] = _List(codec).load(data[name], _join(path, name), errors)
+        if any(column is _BAD for column in columns.values()):
+            return _BAD
+        try:
+            return Checkins.from_columns(
+                id=columns["id"],
+                at=columns["at"],
+                value=columns["value"],
+                confidence=columns["confidence"],
+                note=columns["note"],
+                unit=columns["unit"],
+            )
+        except OkrkitError as exc:
+            return errors.add(path, str(exc))
 
     def schema(self) -> dict[str, Any]:
         return {
             "type": "object",
-            "propertyNames": {"pattern": IDENTIFIER_PATTERN},
-            "additionalProperties": {
-                "type": "array",
-                "items": {"$ref": "#/$defs/Measurement"},
+            "required": ["id", "at", "value"],
+            "properties": {
+                name: {"type": "array", "items": codec.schema()}
+                for name, (_, codec, _) in self.columns.items()
             },
+            "additionalProperties": False,
         }
 
 
