@@ -555,7 +555,7 @@ class _Checkins(Codec):
             return errors.add(path, f"expected an object, got {_show(data)}")
         for key in sorted(set(data) - set(self.columns)):
             errors.add(_join(path, key), "is not a column of check-ins")
-        columns = {}
+        columns: dict[str, Any] = {}
         for name, (_, codec, empty) in self.columns.items():
             if name not in data:
                 columns[name] = (
