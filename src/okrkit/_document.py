@@ -106,8 +106,7 @@ class Organisation:
 
     objectives: tuple[Objective, ...] = attrs.field(default=(), converter=_objectives)
     kpis: tuple[KPI, ...] = attrs.field(default=(), converter=_kpis)
-    # A dict cannot be hashed; equality still compares the check-ins.
-    checkins: Checkins = attrs.field(factory=dict, converter=_checkins, hash=False)
+    checkins: Checkins = attrs.field(factory=lambda: _checkins({}), converter=_checkins)
 
     def evaluate(self, *, as_of: date, **options: Any) -> Scorecard:
         """Evaluate the organisation as of ``as_of``; ``options`` go to ``evaluate``.
