@@ -577,7 +577,7 @@ class _Checkins(Codec):
                 unit=columns["unit"],
             )
         except OkrkitError as exc:
-            return errors.add(path, str(exc))
+            return errors.add(path, str(exc).rstrip("."))
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -634,7 +634,7 @@ class _Object(Codec):
         try:
             value = self.kind(**values)
         except OkrkitError as exc:
-            return errors.add(path, str(exc))
+            return errors.add(path, str(exc).rstrip("."))
         check = _AFTER_LOAD.get(self.kind)
         if check is not None:
             check(value, path, errors)
@@ -646,6 +646,7 @@ class _Object(Codec):
     def definition(self) -> dict[str, Any]:
         required = [f for f in self.fields if not _has_default(self.kind, f)]
         result: dict[str, Any] = {
+            "description": (self.kind.__doc__ or "").strip().splitlines()[0],
             "type": "object",
             "properties": {
                 "schema_version": {"const": SCHEMA_VERSION},

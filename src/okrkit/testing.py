@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
@@ -85,6 +85,12 @@ __all__ = [
 T = TypeVar("T")
 _EARLIEST = date(1900, 1, 1)
 _LATEST = date(2200, 12, 31)
+_ZONES = (
+    UTC,
+    timezone(timedelta(hours=2)),
+    timezone(timedelta(hours=-5, minutes=-30)),
+    timezone(timedelta(seconds=30)),  # whole minutes are not guaranteed
+)
 _UNITS = (None, "percent", "USD", "EUR", "day", "hour", "star")
 
 
@@ -226,6 +232,11 @@ def measurements(
         else st.one_of(
             st.dates(_EARLIEST, _LATEST),
             st.datetimes(datetime(1900, 1, 1), datetime(2200, 12, 31)),
+            st.datetimes(
+                datetime(1900, 1, 1),
+                datetime(2200, 12, 31),
+                timezones=st.sampled_from(_ZONES),
+            ),
         )
     )
     values = values if values is not None else _numbers(1e12)
