@@ -127,3 +127,14 @@ def test_columns_of_different_lengths_are_refused():
     data["checkins"]["value"].append(3)
     with pytest.raises(SerializationError, match="column 'value' has 3 items"):
         from_dict(data)
+
+
+def test_pickles_and_copies_to_an_equal_value():
+    """An organisation survives pickle and deepcopy (multiprocessing, caches)."""
+    import copy
+    import pickle
+
+    org = organisation()
+    assert pickle.loads(pickle.dumps(org)) == org
+    assert copy.deepcopy(org) == org
+    assert hash(copy.deepcopy(org)) == hash(org)
