@@ -21,42 +21,37 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
-
-
-class MissingExtraError(OkrkitError, ImportError):
-    """An optional dependency is not installed; the message says what to install.
-
-    >>> issubclass(MissingExtraError, ImportError)
-    True
-    """
-
+# One class for every missing extra (dataframes, testing); it lives with the
+# check-in tables, which need the dataframes extra.
+from okrkit._checkins import MissingExtraError
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - tested in a subprocess
     raise MissingExtraError(
+        "okrkit.testing needs Hypothesis, which is not installed: "
+        "pip install 'okrkit[testing]'.",
         subject="okrkit.testing",
         field="hypothesis",
-        value=None,
-        expected="Hypothesis installed: pip install 'okrkit[testing]'",
+        expected="pip install 'okrkit[testing]'",
     ) from exc
 
-from okrkit._aggregation import Aggregation  # noqa: E402
-from okrkit._cadence import Cadence  # noqa: E402
-from okrkit._document import Organisation  # noqa: E402
-from okrkit._key_result import KeyResult, Milestone  # noqa: E402
-from okrkit._kpi import KPI  # noqa: E402
-from okrkit._measurement import Measurement  # noqa: E402
-from okrkit._objective import Objective  # noqa: E402
-from okrkit._period import Period  # noqa: E402
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult  # noqa: E402
-from okrkit._scorecard import Scorecard  # noqa: E402
-from okrkit._series import Series  # noqa: E402
-from okrkit._status import Direction  # noqa: E402
-from okrkit.alignment import Finding  # noqa: E402
-from okrkit.exceptions import PeriodError  # noqa: E402
-from okrkit.thresholds import Band, Thresholds  # noqa: E402
+from okrkit._aggregation import Aggregation
+from okrkit._cadence import Cadence
+from okrkit._document import Organisation
+from okrkit._key_result import KeyResult, Milestone
+from okrkit._kpi import KPI
+from okrkit._measurement import Measurement
+from okrkit._objective import Objective
+from okrkit._period import Period
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._scorecard import Scorecard
+from okrkit._series import Series
+from okrkit._status import Direction
+from okrkit.alignment import Finding
+from okrkit.exceptions import PeriodError
+from okrkit.thresholds import Band, Thresholds
 
 __all__ = [
     "STRATEGIES",
