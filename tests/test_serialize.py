@@ -527,3 +527,38 @@ def test_schema_version_constant():
     assert SCHEMA["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
     assert sys.float_info.max == SCHEMA["$defs"]["Measurement"]["properties"][
         "value"]["maximum"]  # fmt: skip
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=6)
+    | st.sampled_from(["2026-01-01", "P1D", "USD", "LINEAR", "Infinity"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=15,
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["type", "schema_version", "id", "start", "checkins"]),
+        json_values,
+    ),
+    st.sampled_from([n.__name__ for n in TYPES]),
+)
+@settings(max_examples=200)
+def test_from_dict_raises_only_serialization_errors(data, name):
+    """Whatever the data, from_dict(data) returns or raises SerializationError."""
+    data.setdefault("type", name)
+    try:
+        from_dict(data)
+    except SerializationError as error:
+        problems = error.problems
+    else:
+        return
+    assert problems
