@@ -1164,7 +1164,7 @@ def _schema() -> dict[str, Any]:
         # One if/then per type (not oneOf): an error names the failing field.
         "allOf": [
             {
-                "if": {"properties": {"type": {"const": name}}},
+                "if": {"required": ["type"], "properties": {"type": {"const": name}}},
                 "then": {"$ref": f"#/$defs/{name}"},
             }
             for name in names
