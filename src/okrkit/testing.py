@@ -54,8 +54,8 @@ from okrkit.exceptions import PeriodError
 from okrkit.thresholds import Band, Thresholds
 
 __all__ = [
-    "STRATEGIES",
     "MissingExtraError",
+    "STRATEGIES",
     "bands",
     "cadences",
     "cascades",
