@@ -54,8 +54,8 @@ from okrkit.exceptions import PeriodError
 from okrkit.thresholds import Band, Thresholds
 
 __all__ = [
-    "MissingExtraError",
     "STRATEGIES",
+    "MissingExtraError",
     "bands",
     "cadences",
     "cascades",
