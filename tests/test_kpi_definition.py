@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrkit import KPI, Direction, Period, Thresholds, from_dict, to_dict
-from okrkit._kpi import MAX_GRACE
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, OkrkitError
 
 Q1 = Period.quarter(2026, 1)
@@ -67,16 +66,12 @@ class TestGrace:
         "grace",
         [
             timedelta(microseconds=-1),
-            timedelta.max,
             timedelta.min,
-            timedelta(days=10**8, microseconds=1),
-            timedelta(days=10**6),
-            MAX_GRACE + timedelta(microseconds=1),
         ],
     )
-    def test_grace_out_of_range_is_rejected(self, grace):
-        """A negative grace, or one to_dict cannot write exactly, is refused."""
-        with pytest.raises(InvalidValueError, match="field 'grace'.*0 to 50,000 days"):
+    def test_a_negative_grace_is_rejected(self, grace):
+        """A grace below zero means nothing: refused."""
+        with pytest.raises(InvalidValueError, match="field 'grace'.*zero or more"):
             kpi(grace=grace)
 
     def test_grace_must_be_a_timedelta(self):
@@ -84,16 +79,15 @@ class TestGrace:
         with pytest.raises(InvalidTypeError, match="field 'grace'"):
             kpi(grace=3600)  # type: ignore[arg-type]
 
-    @given(st.timedeltas(min_value=timedelta(0), max_value=MAX_GRACE))
+    @given(st.timedeltas(min_value=timedelta(0)))
     def test_every_accepted_grace_round_trips(self, grace):
         """What the constructor accepts, from_dict(to_dict(...)) gives back equal."""
         made = kpi(grace=grace)
         assert from_dict(KPI, json.loads(json.dumps(to_dict(made)))).grace == grace
 
     def test_the_longest_grace_round_trips(self):
-        """The bound itself, with every microsecond, is written exactly."""
-        grace = MAX_GRACE - timedelta(microseconds=1)
-        for value in (grace, MAX_GRACE):
+        """timedelta.max and 10**8 days + 1 microsecond are written exactly."""
+        for value in (timedelta.max, timedelta(days=10**8, microseconds=1)):
             assert from_dict(KPI, to_dict(kpi(grace=value))).grace == value
 
 

@@ -17,6 +17,7 @@ from okrkit._calibration import (
     calibration,
 )
 from okrkit._checkins import Checkins
+from okrkit._document import Organisation
 from okrkit._evaluate import evaluate
 from okrkit._history import History, HistoryRow, history
 from okrkit._key_result import KeyResult, Kind, Milestone
@@ -56,6 +57,7 @@ __all__ = [
     "Milestone",
     "Objective",
     "ObjectiveResult",
+    "Organisation",
     "OwnerCalibration",
     "Period",
     "Scorecard",

@@ -67,23 +67,6 @@ def _checkins(value: object) -> Checkins:
     )
 
 
-def _measurements(table: Checkins) -> dict[str, tuple[Measurement, ...]]:
-    """The table as measurements by id, for an engine that reads those."""
-    return {
-        key: tuple(
-            Measurement(
-                table.ats[i],
-                table.values[i],
-                unit=table.units[i],
-                confidence=table.confidences[i],
-                note=table.notes[i],
-            )
-            for i in rows
-        )
-        for key, rows in table.groups().items()
-    }
-
-
 @attrs.frozen(kw_only=True)
 class Organisation:
     """What an evaluation needs, as one value: objectives, KPIs and check-ins.
@@ -114,13 +97,12 @@ class Organisation:
         >>> Organisation().evaluate(as_of=date(2026, 1, 1))
         <Scorecard as of 2026-01-01: 0 objectives, 0 key results, 0 KPIs, 0 findings>
         """
-        from okrkit._evaluate import evaluate  # the engine imports many modules
+        from okrkit._evaluate import evaluate  # the engine builds on this module
 
         return evaluate(
             self.objectives,
             kpis=self.kpis,
-            # TODO(lead): pass the table itself once evaluate reads Checkins.
-            measurements=_measurements(self.checkins),
+            measurements=self.checkins,
             as_of=as_of,
             **options,
         )

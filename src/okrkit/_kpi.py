@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
@@ -24,11 +24,6 @@ Target = float | tuple[tuple[Period, float], ...] | None
 #: What ``KPI(target=...)`` takes: a number, per-period numbers, or None.
 TargetInput = float | Mapping[Period, float] | Iterable[tuple[Period, float]] | None
 MeasurementSource = Series | Iterable[Measurement]
-
-#: The longest grace: to_dict writes a grace as float seconds, which hold
-#: every whole microsecond exactly up to 2**52 microseconds (about 52,125
-#: days); 50,000 days (about 137 years) stays below that.
-MAX_GRACE: Final = timedelta(days=50_000)
 
 
 def _target_shape(value: TargetInput) -> Target:
@@ -95,7 +90,7 @@ class KPI:
     ``target`` is a number or a mapping from :class:`Period` to a number (for
     targets that change month by month; stored as sorted pairs, never empty).
     ``grace`` is how much later than due a check-in may come before the KPI
-    is stale: from 0 to ``MAX_GRACE`` (50,000 days).  A ratio KPI
+    is stale: zero or more (to_dict writes any grace exactly).  A ratio KPI
     (:meth:`ratio`) divides two measured streams, each aggregated on its own.
 
     >>> from okrkit import Thresholds, Direction
@@ -152,13 +147,12 @@ class KPI:
         _validate.of_type(
             subject, "grace", self.grace, timedelta, "a datetime.timedelta"
         )
-        if not timedelta(0) <= self.grace <= MAX_GRACE:
+        if self.grace < timedelta(0):
             raise InvalidValueError(
                 subject=subject,
                 field="grace",
                 value=self.grace,
-                expected="a grace from 0 to 50,000 days (longer ones cannot be "
-                "written exactly by to_dict)",
+                expected="a grace of zero or more",
             )
         hysteresis = _validate.non_negative(subject, "hysteresis", self.hysteresis)
         object.__setattr__(self, "hysteresis", hysteresis)

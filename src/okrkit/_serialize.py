@@ -34,7 +34,7 @@ from okrkit._kpi import KPI
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._results import Contribution, KeyResultResult, KPIResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
 from okrkit.alignment import Finding
 from okrkit.exceptions import InvalidTypeError, OkrkitError, SerializationError
@@ -60,6 +60,7 @@ TYPES: tuple[type, ...] = (
     Objective,
     Organisation,
     Finding,
+    Contribution,
     KPIResult,
     KeyResultResult,
     ObjectiveResult,
@@ -932,7 +933,7 @@ def unit_pattern() -> str:
     """
     from okrkit import units  # loads pint's registry
 
-    registry = units._REGISTRY
+    registry = units._registry()
     names = [n for n, d in registry._units.items() if d.name == n and n.isidentifier()]
     prefixes = {p.name: p.converter.scale for p in registry._prefixes.values()}
     prefixes.pop("", None)

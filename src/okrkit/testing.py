@@ -23,8 +23,7 @@ from typing import Any, TypeVar
 
 # One class for every missing extra (dataframes, testing); it lives with the
 # check-in tables, which need the dataframes extra.
-from okrkit._checkins import MissingExtraError
-from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.exceptions import InvalidTypeError, InvalidValueError, MissingExtraError
 
 try:
     from hypothesis import strategies as st
@@ -55,7 +54,6 @@ from okrkit.thresholds import Band, Thresholds
 
 __all__ = [
     "STRATEGIES",
-    "MissingExtraError",
     "bands",
     "cadences",
     "cascades",
