@@ -213,3 +213,22 @@ def test_the_version_is_the_packages():
     pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
     assert 'path = "src/okrkit/__init__.py"' in pyproject
     assert okrkit.__version__ == "0.1.0.dev0"
+
+
+def test_the_reference_is_made_from_the_code(tmp_path):
+    """docs/reference.md is what docs/make_reference.py makes from the code now."""
+    import runpy
+    import sys
+
+    root = Path(__file__).parent.parent
+    out = tmp_path / "reference.md"
+    argv = sys.argv
+    sys.argv = ["make_reference.py", str(out)]
+    try:
+        runpy.run_path(str(root / "docs" / "make_reference.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+    committed = (root / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed, (
+        "run: python docs/make_reference.py"
+    )
