@@ -19,7 +19,7 @@ from okrkit import (
     Period,
     Thresholds,
 )
-from okrkit._history import History, history
+from okrkit import History, history
 from okrkit.plot import burn_up, kpi, scores
 
 Q1 = Period.quarter(2026, 1)

@@ -133,7 +133,8 @@ class Engine:
         )
 
     def _key_result(self, node: Node) -> Scored:
-        kr, view, source = node.kr, node.view, node.source
+        kr, source = node.kr, node.source
+        view = self.plan.views[node.period]
         if isinstance(source, FromKpi):
             parts = self._series(source.kpi)
             reading = read_from_kpi(kr, source.kpi, parts, view, view.clock)
@@ -160,7 +161,7 @@ class Engine:
     ) -> Scored:
         return score_reading(
             reading,
-            node.view,
+            self.plan.views[node.period],
             self.plan.options,
             as_of=self.plan.as_of,
             committed=node.objective.committed,
@@ -169,7 +170,8 @@ class Engine:
 
     def _driven(self, node: Node, source: Driven, own: Series) -> Scored:
         """A key result driven by objectives: the weighted mean of their scores."""
-        reading = read_own(node.kr, own, node.view)  # no check-ins: value None
+        view = self.plan.views[node.period]
+        reading = read_own(node.kr, own, view)  # no check-ins: value None
         items = tuple(
             (driver, result.weight, result.score)
             for driver, result in zip(
@@ -179,13 +181,13 @@ class Engine:
             )
         )
         # Before its period starts the key result has no score to split.
-        started = node.view.started
+        started = view.started
         self.items[node.kr.id] = tuple(
             (i, weight, score if started else None) for i, weight, score in items
         )
         pairs = [(score, weight) for _, weight, score in items if score is not None]
         total = math.fsum(weight for _, weight in pairs)
-        if not pairs or total == 0 or not node.view.started:
+        if not pairs or total == 0 or not started:
             return self._score(node, reading)
         score = math.fsum(score * weight for score, weight in pairs) / total
         cascade = self.plan.cascade

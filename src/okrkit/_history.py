@@ -9,15 +9,19 @@ from typing import Any, Literal
 import attrs
 
 from okrkit import _validate
-from okrkit._evaluate import evaluate
+from okrkit._checkins import Checkins
+from okrkit._engine import Engine
 from okrkit._key_result import KeyResult
-from okrkit._kpi import KPI, MeasurementSource
+from okrkit._kpi import KPI
 from okrkit._objective import Objective
 from okrkit._period import Period
+from okrkit._plan import Options, Plan
 from okrkit._scorecard import Scorecard
 from okrkit._series import Series
 from okrkit._status import Status
-from okrkit._time import check_tz, instant_key
+from okrkit._store import CheckinStore, Measurements
+from okrkit._time import Clock, check_tz, instant_key
+from okrkit.alignment import Cascade
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
 from okrkit.scoring import Pace, RollUp, ScoringStrategy
 
@@ -50,7 +54,7 @@ def history(
     objectives: Iterable[Objective],
     *,
     kpis: Iterable[KPI] = (),
-    measurements: Mapping[str, MeasurementSource],
+    measurements: Measurements,
     dates: Iterable[date],
     scoring: ScoringStrategy | None = None,
     rollup: RollUp | None = None,
@@ -80,19 +84,25 @@ def history(
     objectives = tuple(objectives)
     kpis = tuple(kpis)
     check_tz("history", tz)
-    _validate.of_type(
-        "history",
-        "measurements",
-        measurements,
-        Mapping,
-        "a mapping from id to measurements",
-    )
     days = _dates(dates, tz)
-    # Read one-shot iterables once: every date reads them again.
-    stable: dict[str, MeasurementSource] = {
-        id_: items if isinstance(items, (tuple, Series)) else tuple(items)
-        for id_, items in measurements.items()
-    }
+    stable: Measurements
+    if isinstance(measurements, Checkins):
+        stable = measurements
+    else:
+        _validate.of_type(
+            "history",
+            "measurements",
+            measurements,
+            Mapping,
+            "a mapping from id to measurements, or a Checkins table",
+        )
+        # Read one-shot iterables once: every date reads them again.
+        stable = {
+            id_: items
+            if isinstance(items, (tuple, Series)) or items is None
+            else tuple(items)
+            for id_, items in measurements.items()
+        }
     cards = _evaluate_each(
         objectives,
         kpis=kpis,
@@ -136,27 +146,25 @@ def _evaluate_each(
     objectives: tuple[Objective, ...],
     *,
     kpis: tuple[KPI, ...],
-    measurements: Mapping[str, MeasurementSource],
+    measurements: Measurements,
     dates: tuple[date, ...],
     scoring: ScoringStrategy | None,
     rollup: RollUp | None,
     pace: Pace | None,
     tz: tzinfo,
 ) -> tuple[Scorecard, ...]:
-    """The scorecard at each date (the one place to swap for a one-pass engine)."""
-    return tuple(
-        evaluate(
-            objectives,
-            kpis=kpis,
-            measurements=measurements,
-            as_of=day,
-            scoring=scoring,
-            rollup=rollup,
-            pace=pace,
-            tz=tz,
-        )
-        for day in dates
-    )
+    """The scorecard at each date, in one pass over the check-ins.
+
+    One plan and one check-in store serve every date: each series is sorted
+    and converted once, and each date only looks its windows up.  Each
+    scorecard equals ``evaluate(..., as_of=day)``.
+    """
+    cascade = Cascade.build(objectives, kpis=kpis)
+    options = Options.of("history", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
+    plan = Plan.build(cascade, as_of=dates[-1], options=options)
+    store = CheckinStore(measurements, options.clock, plan.at, keep_all=True)
+    plan.check_ids(store.given())
+    return tuple(Engine(plan.at_date(day), store, {}).run() for day in dates)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -185,9 +193,7 @@ class History:
     _cards: tuple[Scorecard, ...] = attrs.field(alias="cards")
     _objectives: tuple[Objective, ...] = attrs.field(alias="objectives")
     _kpis: tuple[KPI, ...] = attrs.field(alias="kpis")
-    _measurements: Mapping[str, MeasurementSource] = attrs.field(
-        alias="measurements", hash=False
-    )
+    _measurements: Measurements = attrs.field(alias="measurements", hash=False)
     _tz: tzinfo = attrs.field(alias="tz")
     # Indexes derived from the fields above: left out of ==, hash and repr.
     _by_date: dict[date, Scorecard] = attrs.field(init=False, eq=False)
@@ -221,7 +227,7 @@ class History:
                 parts,
                 self._objectives,
                 self._kpis,
-                dict(self._measurements),
+                self._measurements,
                 self._tz,
             ),
         )
@@ -329,16 +335,11 @@ class History:
             found = kpi
         if isinstance(found, KPI) and found.is_ratio:
             return ()
-        source = self._measurements.get(found.id, ())
-        items = source.measurements if isinstance(source, Series) else source
-        series = Series.build(found.id, items, unit=found.unit, tz=self._tz)
-        until = instant_key(self.dates[-1], self._tz)
+        clock = Clock(self._tz)
+        store = CheckinStore(self._measurements, clock, clock.instant(self.dates[-1]))
+        series = store.series(found.id, found.unit)
         return tuple(
-            (m.at, v)
-            for t, v, m in zip(
-                series.times, series.values, series.measurements, strict=True
-            )
-            if t <= until
+            (series.row_at(index), value) for index, value in enumerate(series.values)
         )
 
     def records(self) -> tuple[dict[str, object], ...]:
@@ -381,7 +382,7 @@ def _rebuild(
     parts: tuple[tuple[Any, ...], ...],
     objectives: tuple[Objective, ...],
     kpis: tuple[KPI, ...],
-    measurements: dict[str, MeasurementSource],
+    measurements: Measurements,
     tz: tzinfo,
 ) -> History:
     cards = tuple(

@@ -139,7 +139,7 @@ def history_html(history: History) -> str:
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Objective, Period
-    >>> from okrkit._history import history
+    >>> from okrkit import history
     >>> past = history([Objective("o", "O", period=Period.year(2026),
     ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
     ...     measurements={}, dates=[date(2026, 7, 2)])

@@ -173,7 +173,7 @@ class Node:
 
     kr: KeyResult
     objective: Objective
-    view: View
+    period: Period  # its objective's: the plan's view of it gives the window
     source: Source
 
 
@@ -213,7 +213,7 @@ class Plan:
                 Node(
                     kr,
                     objective,
-                    views[objective.period],
+                    objective.period,
                     _source(kr, kpis, contributors, drivers),
                 )
                 for kr in objective.key_results
@@ -230,6 +230,16 @@ class Plan:
             kpi_windows=_kpi_windows(cascade),
             kpis=kpis,
         )
+
+    def at_date(self, as_of: date) -> Plan:
+        """The same plan seen from another instant: only the views change.
+
+        :func:`okrkit.history` makes one plan and runs it at every date.
+        """
+        clock = self.options.clock
+        at = clock.instant(as_of)
+        views = {period: View.of(period, as_of, at, clock) for period in self.views}
+        return attrs.evolve(self, as_of=as_of, at=at, views=views)
 
     def wanted(self) -> dict[str, str | None]:
         """Each id whose check-ins count, with the unit its series is read in.

@@ -30,9 +30,30 @@ Measurements = Mapping[str, MeasurementSource] | Checkins
 class CheckinStore:
     """Series of check-ins by id, cut at an instant, in the units asked for."""
 
-    __slots__ = ("_cache", "_clock", "_columns", "_mapping", "_table", "_until")
+    __slots__ = (
+        "_cache",
+        "_clock",
+        "_columns",
+        "_keep_all",
+        "_mapping",
+        "_table",
+        "_until",
+    )
 
-    def __init__(self, measurements: Measurements, clock: Clock, until: float):
+    def __init__(
+        self,
+        measurements: Measurements,
+        clock: Clock,
+        until: float,
+        *,
+        keep_all: bool = False,
+    ):
+        """Read ``measurements`` up to the instant ``until``.
+
+        ``keep_all`` keeps every series once built: a history reads each one
+        at every date.
+        """
+        self._keep_all = keep_all
         self._clock = clock
         self._until = until
         self._cache: dict[tuple[str, str | None], Series] = {}
@@ -60,7 +81,7 @@ class CheckinStore:
         found = self._cache.get(key)
         if found is None:
             found = self._build(id, unit)
-            if keep:
+            if keep or self._keep_all:
                 self._cache[key] = found
         return found
 

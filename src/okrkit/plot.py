@@ -7,7 +7,7 @@ save it with ``ax.figure.savefig("chart.png")``.
 
 >>> from datetime import date
 >>> from okrkit import KeyResult, Measurement, Objective, Period
->>> from okrkit._history import history
+>>> from okrkit import history
 >>> past = history(
 ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
 ...         KeyResult("k", "Reach 100 customers", start=0, target=100)])],
@@ -68,7 +68,7 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Objective, Period
-    >>> from okrkit._history import history
+    >>> from okrkit import history
     >>> past = history(
     ...     [Objective("o", "Grow", period=Period.quarter(2026, 1), key_results=[
     ...         KeyResult("k", "Reach 100", start=0, target=100, label="customers",
@@ -143,7 +143,7 @@ def scores(history: History, ids: str | Iterable[str], ax: Axes | None = None) -
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Objective, Period
-    >>> from okrkit._history import history
+    >>> from okrkit import history
     >>> past = history([Objective("o", "Grow", period=Period.year(2026),
     ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
     ...     measurements={}, dates=[date(2026, 3, 1), date(2026, 6, 1)])
@@ -192,7 +192,7 @@ def kpi(history: History, id: str, ax: Axes | None = None) -> Axes:
 
     >>> from datetime import date
     >>> from okrkit import KPI, Direction, Measurement, Thresholds
-    >>> from okrkit._history import history
+    >>> from okrkit import history
     >>> nps = KPI("nps", "NPS", direction=Direction.HIGHER_IS_BETTER,
     ...     thresholds=Thresholds.higher_is_better(red_below=20, green_from=40))
     >>> past = history([], kpis=[nps], dates=[date(2026, 2, 1)],
