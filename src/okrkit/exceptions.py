@@ -255,4 +255,8 @@ class SerializationError(OkrkitError, ValueError):
         subject: str = "",
     ) -> None:
         super().__init__(message, subject=subject)
-        self.problems = tuple(problems)
+        # An error's constructor must not fail: take one problem as is.
+        given: object = problems
+        if isinstance(given, str) or not hasattr(given, "__iter__"):
+            given = (given,)
+        self.problems = tuple(given)
