@@ -13,13 +13,14 @@ from pathlib import Path
 from okrkit import (
     KPI,
     Direction,
+    History,
     KeyResult,
     Measurement,
     Objective,
     Period,
     Thresholds,
+    history,
 )
-from okrkit import History, history
 from okrkit.plot import burn_up, kpi, scores
 
 Q1 = Period.quarter(2026, 1)

@@ -7,10 +7,11 @@ import math
 from collections.abc import Sequence
 
 from okrkit import _validate
+from okrkit._status import SafeLookup
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
 
-class Aggregation(enum.Enum):
+class Aggregation(enum.Enum, metaclass=SafeLookup):
     """How a window of measurements becomes one value.
 
     Every aggregation of an empty window is ``None`` (no data), except

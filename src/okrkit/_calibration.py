@@ -91,6 +91,9 @@ class Calibration:
         return round(1.0 - self.brier / reference, 12)
 
 
+MAX_BINS = 100  # more bins than that split confidence finer than anyone states it
+
+
 def calibration(scorecards: Iterable[Scorecard], *, bins: int = 5) -> Calibration:
     """Compare stated confidence with outcomes in scorecards of past periods.
 
@@ -114,12 +117,20 @@ def calibration(scorecards: Iterable[Scorecard], *, bins: int = 5) -> Calibratio
     >>> result.count, round(result.brier, 3), result.owners[0].over_confidence
     (2, 0.185, 0.25)
     """
-    if type(bins) is not int or bins < 1:
+    if type(bins) is not int or not 1 <= bins <= MAX_BINS:
         raise InvalidValueError(
             subject="calibration",
             field="bins",
             value=bins,
-            expected="a whole number of bins, 1 or more",
+            expected=f"a whole number of bins from 1 to {MAX_BINS}",
+        )
+    given: object = scorecards  # typed loosely: callers may pass anything
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidTypeError(
+            subject="calibration",
+            field="scorecards",
+            value=scorecards,
+            expected="an iterable of Scorecard",
         )
     forecasts = list(_forecasts(scorecards))
     count = len(forecasts)

@@ -127,7 +127,7 @@ class Checkins:
         okrkit.exceptions.InvalidValueError: Checkins row 0 (id 'kr-1'): \
 field 'value' got nan; expected a finite real number.
         """
-        table = rows if type(rows) is list or type(rows) is tuple else list(rows)
+        table = rows if type(rows) is list or type(rows) is tuple else _rows(rows)
         if not table:
             return _make(cls, (), (), (), (), (), _unit_column(unit, ()))
         width = _width(table)
@@ -314,6 +314,18 @@ Columns = tuple[
 ]
 
 
+def _rows(rows: object) -> list[Any]:
+    """Read any iterable of rows once (a cursor, a generator)."""
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise InvalidTypeError(
+            subject="Checkins.from_rows",
+            field="rows",
+            value=rows,
+            expected="an iterable of (id, at, value[, confidence[, note]]) rows",
+        )
+    return list(rows)
+
+
 def _make(cls: type[Checkins], *columns: tuple[Any, ...]) -> Checkins:
     table = object.__new__(cls)
     _fill(table, *columns)
@@ -401,7 +413,7 @@ def _columns(
 def _column(column: Iterable[object]) -> tuple[Any, ...]:
     if type(column) is tuple:
         return column
-    if type(column).__module__ == "numpy" and hasattr(column, "dtype"):
+    if type(column).__module__ == "numpy" and getattr(column, "ndim", 0) >= 1:
         return _numpy_column(column)
     if hasattr(column, "to_list"):  # a pandas or polars Series: one C pass
         column = column.to_list()

@@ -61,7 +61,7 @@ def evaluate(
     >>> card["signups"].value, card["signups"].progress
     (1500.0, 0.5)
     """
-    cascade = Cascade.build(objectives, kpis=kpis)
+    cascade = Cascade.build(objectives, kpis=kpis, subject="evaluate")
     _validate.instant("evaluate", "as_of", as_of)
     options = Options.of("evaluate", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
     plan = Plan.build(cascade, as_of=as_of, options=options)

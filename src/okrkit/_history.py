@@ -81,8 +81,8 @@ def history(
     >>> past[date(2026, 2, 15)]["o"].score
     0.6
     """
-    objectives = tuple(objectives)
-    kpis = tuple(kpis)
+    objectives = _tuple("objectives", objectives)
+    kpis = _tuple("kpis", kpis)
     check_tz("history", tz)
     days = _dates(dates, tz)
     stable: Measurements
@@ -123,6 +123,17 @@ def history(
     )
 
 
+def _tuple(field: str, values: object) -> tuple[Any, ...]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidTypeError(
+            subject="history",
+            field=field,
+            value=values,
+            expected="an iterable of definitions",
+        )
+    return tuple(values)
+
+
 def _dates(dates: object, tz: tzinfo) -> tuple[date, ...]:
     """The distinct dates in time order; a date is 00:00 of that day."""
     if isinstance(dates, (str, bytes, date)) or not isinstance(dates, Iterable):
@@ -159,7 +170,7 @@ def _evaluate_each(
     and converted once, and each date only looks its windows up.  Each
     scorecard equals ``evaluate(..., as_of=day)``.
     """
-    cascade = Cascade.build(objectives, kpis=kpis)
+    cascade = Cascade.build(objectives, kpis=kpis, subject="history")
     options = Options.of("history", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
     plan = Plan.build(cascade, as_of=dates[-1], options=options)
     store = CheckinStore(measurements, options.clock, plan.at, keep_all=True)

@@ -161,12 +161,13 @@ def staleness(kpi: KPI, last: Last | None, at: float) -> tuple[bool, date | None
     """
     if kpi.cadence is None or last is None:
         return False, None
-    allowed = kpi.cadence.step() + kpi.grace
-    stale = at - last.at > allowed.total_seconds()
+    step = kpi.cadence.step()
+    # In seconds, so that a grace as long as timedelta allows cannot overflow.
+    stale = at - last.at > step.total_seconds() + kpi.grace.total_seconds()
     due = None
     if last.day is not None:
         try:
-            due = last.day + timedelta(days=allowed.days)
+            due = last.day + step + timedelta(days=kpi.grace.days)
         except OverflowError:  # a grace beyond the calendar: never due
             due = None
     return stale, due

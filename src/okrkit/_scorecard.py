@@ -88,6 +88,8 @@ class Scorecard:
         return made
 
     def _result(self, id: str) -> Result:
+        if type(id) is not str:
+            raise KeyError(id)  # ids are strings; anything else is in no card
         found = self._index.get(id)
         if found is None:
             pending = self._pending

@@ -29,7 +29,7 @@ import attrs
 from okrkit._cadence import Cadence
 from okrkit._checkins import Checkins
 from okrkit._document import Organisation
-from okrkit._key_result import KeyResult, Milestone
+from okrkit._key_result import _REJECTS, _UNSET, KeyResult, Kind, Milestone
 from okrkit._kpi import KPI
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
@@ -858,7 +858,25 @@ def _key_result_rules() -> list[dict[str, Any]]:
                 },
             },
         ),
+        # Fields foreign to a kind keep their defaults (KeyResult's RULES).
+        {"if": {"not": {"required": ["kind"]}}, "then": _foreign(Kind.LINEAR)},
+        *(_when("kind", kind.name, _foreign(kind)) for kind in Kind),
     ]
+
+
+def _foreign(kind: Kind) -> dict[str, Any]:
+    """The schema saying a kind's foreign fields hold their defaults."""
+    return {
+        "properties": {field: _unset_schema(_UNSET[field]) for field in _REJECTS[kind]}
+    }
+
+
+def _unset_schema(default: object) -> dict[str, Any]:
+    if default is None:
+        return {"type": "null"}
+    if default == ():
+        return {"type": "array", "maxItems": 0}
+    return {"const": default}
 
 
 def _kpi_rules() -> list[dict[str, Any]]:

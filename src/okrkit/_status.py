@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from okrkit import _validate
+from okrkit.exceptions import InvalidValueError, OkrkitError
 
 
-class Status(enum.Enum):
+class SafeLookup(enum.EnumMeta):
+    """Enum lookup by value that raises an OkrkitError for an unknown value.
+
+    Enum's own error is a bare ValueError, and formatting it fails on an int
+    of more than 4,300 digits.
+
+    >>> Status("purple")
+    Traceback (most recent call last):
+    ...
+    okrkit.exceptions.InvalidValueError: Status: field 'value' got 'purple'; \
+expected one of 'green', 'amber', 'red', 'no data', 'stale'.
+    """
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:  # Enum's functional API: not a lookup
+            return super().__call__(value, *args, **kwargs)
+        try:
+            return super().__call__(value)
+        except OkrkitError:
+            raise
+        except (ValueError, TypeError):
+            members: list[enum.Enum] = list(cls)
+            raise InvalidValueError(
+                subject=cls.__name__,
+                field="value",
+                value=value,
+                expected="one of " + ", ".join(repr(m.value) for m in members),
+            ) from None
+
+
+class Status(enum.Enum, metaclass=SafeLookup):
     """A traffic light, plus the two ways of having no current light.
 
     ``NO_DATA`` means nothing has been measured yet; ``STALE`` means the last
@@ -58,7 +90,7 @@ _SEVERITY = {
 }
 
 
-class Direction(enum.Enum):
+class Direction(enum.Enum, metaclass=SafeLookup):
     """Which way a KPI's value is better.
 
     >>> Direction.LOWER_IS_BETTER.better(3.0, 5.0)

@@ -200,7 +200,7 @@ class Cascade:
         """Return the objective with this id."""
         try:
             return self._by_id[id]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id
             raise UnknownIdError(
                 subject="Cascade",
                 field="id",
@@ -219,7 +219,7 @@ class Cascade:
     def _key_result(self, id: str) -> tuple[KeyResult, str]:
         try:
             return self._key_results[id]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id
             raise UnknownIdError(
                 subject="Cascade",
                 field="id",
@@ -282,6 +282,7 @@ class Cascade:
 
     def depends_on(self, id: str) -> tuple[str, ...]:
         """Return the objectives whose results this one's evaluation feeds."""
+        self.objective(id)
         return self._depends.get(id, ())
 
     def findings(self, *, measured: Iterable[str] | None = None) -> tuple[Finding, ...]:

@@ -256,7 +256,11 @@ class SerializationError(OkrkitError, ValueError):
         subject: str = "",
     ) -> None:
         super().__init__(message, subject=subject)
-        self.problems = tuple(problems)
+        # An error's constructor must not fail: take one problem as is.
+        given: object = problems
+        if isinstance(given, str) or not hasattr(given, "__iter__"):
+            given = (given,)
+        self.problems = tuple(given)
 
 
 class MissingExtraError(OkrkitError, ImportError):

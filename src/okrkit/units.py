@@ -149,7 +149,8 @@ class Conversion:
 
     def apply(self, value: float) -> float:
         """Convert one value."""
-        return value * self.scale + self.offset
+        number = _validate.real("Conversion.apply", "value", value)
+        return number * self.scale + self.offset
 
 
 def is_unit(value: object) -> TypeGuard[pint.Unit]:
