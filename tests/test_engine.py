@@ -309,3 +309,41 @@ class TestResultsOnDemand:
         assert 5 not in card
         assert len(card) == 2
         assert repr(card).startswith("<Scorecard as of 2026-02-15: 2 objectives")
+
+
+class TestTypedAccess:
+    def card(self):
+        visits = KPI("v", "Visits", direction=Direction.HIGHER_IS_BETTER, thresholds=T)
+        company = Objective("co", "Co", period=Q1, key_results=[kr("c")])
+        team = Objective(
+            "team", "Team", period=Q1, parent="co", key_results=[kr("t")], health=["v"]
+        )
+        person = Objective("p", "P", period=Q1, parent="team", key_results=[kr("x")])
+        return evaluate(
+            [company, team, person],
+            kpis=[visits],
+            measurements={"t": [Measurement(D, 5)], "x": [Measurement(D, 1)]},
+            as_of=MID,
+        )
+
+    def test_typed_accessors_return_their_kind_or_say_what_was_expected(self):
+        """card.objective / key_result / kpi give typed results, or name the kind."""
+        card = self.card()
+        assert card.objective("team").parent == "co"
+        assert card.key_result("t").value == 5.0
+        assert card.kpi("v").status.name == "NO_DATA"
+        with pytest.raises(UnknownIdError, match="'t'.*an objective"):
+            card.objective("t")
+        with pytest.raises(UnknownIdError, match="'co'.*a KPI"):
+            card.kpi("co")
+
+    def test_a_subtree_is_a_team_page_with_the_whole_evaluations_numbers(self):
+        """subtree('team'): team and person, their key results and KPIs, same scores."""
+        card = self.card()
+        page = card.subtree("team")
+        assert [o.id for o in page] == ["team", "p"]
+        assert [k.id for k in page.key_results] == ["t", "x"]
+        assert [k.id for k in page.kpis] == ["v"]
+        assert page["team"] == card["team"]
+        assert "c" not in page
+        assert all(f.id in {"team", "p", "t", "x", "v"} for f in page.findings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -17,6 +17,8 @@ from okrkit._results import (
 )
 from okrkit.alignment import Finding
 from okrkit.exceptions import UnknownIdError
+
+_R = TypeVar("_R", ObjectiveResult, KeyResultResult, KPIResult)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -115,6 +117,79 @@ class Scorecard:
                 value=id,
                 expected="the id of an objective, key result or KPI in it",
             ) from None
+
+    def objective(self, id: str) -> ObjectiveResult:
+        """The result of objective ``id``, typed (an UnknownIdError otherwise).
+
+        >>> from datetime import date
+        >>> from okrkit import evaluate, Objective, KeyResult, Period
+        >>> card = evaluate([Objective("o", "Grow", period=Period.quarter(2026, 1),
+        ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
+        ...     as_of=date(2026, 2, 15))
+        >>> card.objective("o").children, card.key_result("k").kind.name
+        ((), 'LINEAR')
+        """
+        return self._typed(id, ObjectiveResult, "an objective")
+
+    def key_result(self, id: str) -> KeyResultResult:
+        """The result of key result ``id``, typed (see :meth:`objective`)."""
+        return self._typed(id, KeyResultResult, "a key result")
+
+    def kpi(self, id: str) -> KPIResult:
+        """The result of KPI ``id``, typed (see :meth:`objective`)."""
+        return self._typed(id, KPIResult, "a KPI")
+
+    def _typed(self, id: str, kind: type[_R], noun: str) -> _R:
+        found = self.get(id)
+        if not isinstance(found, kind):
+            raise UnknownIdError(
+                subject="Scorecard",
+                field="id",
+                value=id,
+                expected=f"the id of {noun} in it",
+            )
+        return found
+
+    def subtree(self, id: str) -> Scorecard:
+        """The part of the scorecard under objective ``id``: a team's page.
+
+        The objective, every objective below it, their key results, the KPIs
+        they show (``health``), and the findings about any of those; numbers are
+        those of the whole evaluation (a team's score still counts its
+        children, and a key result fed from elsewhere keeps its value).
+
+        >>> from datetime import date
+        >>> from okrkit import evaluate, Objective, KeyResult, Period
+        >>> q1 = Period.quarter(2026, 1)
+        >>> card = evaluate([
+        ...     Objective("co", "Company", period=q1),
+        ...     Objective("team", "Team", period=q1, parent="co",
+        ...               key_results=[KeyResult("k", "K", start=0, target=1)])],
+        ...     as_of=date(2026, 2, 15))
+        >>> team = card.subtree("team")
+        >>> [o.id for o in team], [k.id for k in team.key_results]
+        (['team'], ['k'])
+        """
+        root = self.objective(id)
+        ids, todo = [], [root.id]
+        while todo:  # breadth-first, then put back in cascade order
+            current = todo.pop()
+            ids.append(current)
+            todo.extend(reversed(self.objective(current).children))
+        inside = set(ids)
+        objectives = tuple(o for o in self.objectives if o.id in inside)
+        kr_ids = {k for o in objectives for k in o.key_results}
+        key_results = tuple(k for k in self.key_results if k.id in kr_ids)
+        kpi_ids = {k for o in objectives for k in o.health}
+        kpis = tuple(k for k in self.kpis if k.id in kpi_ids)
+        shown = inside | kr_ids | kpi_ids
+        return Scorecard(
+            as_of=self.as_of,
+            objectives=objectives,
+            key_results=key_results,
+            kpis=kpis,
+            findings=tuple(f for f in self.findings if f.id in shown),
+        )
 
     def get(self, id: str) -> Result | None:
         """Return the result for ``id``, or None."""

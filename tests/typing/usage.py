@@ -7,7 +7,9 @@ from datetime import date
 from okrkit import (
     KPI,
     Aggregation,
+    Checkins,
     Direction,
+    History,
     KeyResult,
     Measurement,
     Milestone,
@@ -18,6 +20,7 @@ from okrkit import (
     Thresholds,
     evaluate,
     from_dict,
+    history,
     render,
     to_dict,
 )
@@ -88,3 +91,32 @@ def custom(objectives: list[Objective]) -> Scorecard:
     first = evaluate(objectives, as_of=date(2026, 2, 15), scoring=capped)
     assert isinstance(first, Scorecard)
     return evaluate(objectives, as_of=date(2026, 2, 15), scoring=Halved())
+
+
+def typed_access(card: Scorecard) -> float:
+    """Typed accessors need no cast: a key result's fields are its own."""
+    forecast: float | None = card.key_result("k1").forecast
+    children: tuple[str, ...] = card.objective("grow").children
+    light: Status = card.kpi("visits").light
+    team: Scorecard = card.subtree("grow")
+    assert team.objective("grow").id == "grow"
+    assert light in Status
+    return (forecast or 0.0) + len(children)
+
+
+def tables() -> Scorecard:
+    """Check-ins as a table, from rows or columns, evaluated and over time."""
+    rows = [("k1", date(2026, 2, 1), 40.0), ("k1", date(2026, 2, 8), 44.0)]
+    table: Checkins = Checkins.from_rows(rows)
+    same = Checkins.from_columns(
+        id=["k1", "k1"], at=[date(2026, 2, 1), date(2026, 2, 8)], value=[40, 44]
+    )
+    assert table == same
+    objective = Objective(
+        "o",
+        "O",
+        period=Period.parse("2026-Q1"),
+        key_results=[KeyResult("k1", "K", start=0, target=100)],
+    )
+    past: History = history([objective], measurements=table, dates=[date(2026, 3, 1)])
+    return past[date(2026, 3, 1)]
