@@ -97,6 +97,7 @@ _SET_MILESTONE_WEIGHT = Milestone.__dict__["weight"].__set__
 # Defaults the fast path recognises by identity: a caller who passes them
 # explicitly (from_dict does) takes the slow path, which gives the same result.
 _ZERO: Final = 0.0
+_INF: Final = math.inf
 # Any int of smaller magnitude converts to a float without overflow.
 _BIG: Final = 2**1023
 _EMPTY: Final[tuple[()]] = ()
@@ -190,7 +191,7 @@ expected no per on a linear key result (per is for rate key results).
             and start - start == 0.0  # finite: inf - inf and nan are nan
             and target - target == 0.0
             and start != target
-            and 0.0 <= weight < math.inf
+            and 0.0 <= weight < _INF
             and type(id) is str
             and type(title) is str
             and type(label) is str
