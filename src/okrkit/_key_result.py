@@ -482,8 +482,8 @@ def _prototype(cls: type) -> dict[str, Any]:
 
     Made as an instance's own dictionary, it shares its keys with the
     class's other instances (CPython's split dictionaries), so each copy
-    holds only values: about 40 % less memory per key result than a plain
-    dictionary, and fewer cache misses when reading many of them.
+    holds only values: a linear key result takes about 370 bytes instead of
+    580 with a plain dictionary.
     """
     instance: object = object.__new__(cls)
     for field in attrs.fields(cls):
