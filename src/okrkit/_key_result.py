@@ -6,7 +6,7 @@ import enum
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, TypedDict, Unpack
 
 import attrs
 
@@ -63,12 +63,41 @@ class Milestone:
         _SET_MILESTONE_WEIGHT(self, weight)
 
 
+class _Shared(TypedDict, total=False):
+    """What every named constructor also takes (typed, so mypy checks it)."""
+
+    unit: str | None
+    label: str
+    weight: float
+    aggregation: Aggregation | None
+    contributes_to: str | None
+    phases: Phases
+
+
+class _Options(_Shared, total=False):
+    kpi: str | None
+
+
+class _WithStart(_Options, total=False):
+    """A threshold key result may also have a start (a baseline)."""
+
+    start: float | None
+
+
+class _Resolved(_Shared, total=False):
+    """A relative key result may come resolved, with start and target."""
+
+    start: float | None
+    target: float | None
+
+
 _SET_MILESTONE_NAME = Milestone.__dict__["name"].__set__
 _SET_MILESTONE_WEIGHT = Milestone.__dict__["weight"].__set__
 
 # Defaults the fast path recognises by identity: a caller who passes them
 # explicitly (from_dict does) takes the slow path, which gives the same result.
 _ZERO: Final = 0.0
+_INF: Final = math.inf
 # Any int of smaller magnitude converts to a float without overflow.
 _BIG: Final = 2**1023
 _EMPTY: Final[tuple[()]] = ()
@@ -162,7 +191,7 @@ expected no per on a linear key result (per is for rate key results).
             and start - start == 0.0  # finite: inf - inf and nan are nan
             and target - target == 0.0
             and start != target
-            and 0.0 <= weight < math.inf
+            and 0.0 <= weight < _INF
             and type(id) is str
             and type(title) is str
             and type(label) is str
@@ -225,7 +254,7 @@ expected no per on a linear key result (per is for rate key results).
         threshold: float,
         *,
         partial: bool = False,
-        **options: Any,
+        **options: Unpack[_WithStart],
     ) -> KeyResult:
         """Met when the value is at least ``threshold`` (a value equal to it passes).
 
@@ -249,7 +278,7 @@ expected no per on a linear key result (per is for rate key results).
         threshold: float,
         *,
         partial: bool = False,
-        **options: Any,
+        **options: Unpack[_WithStart],
     ) -> KeyResult:
         """Met when the value is at most ``threshold`` (equal passes).
 
@@ -274,7 +303,7 @@ expected no per on a linear key result (per is for rate key results).
         high: float,
         *,
         tolerance: float = 0.0,
-        **options: Any,
+        **options: Unpack[_Options],
     ) -> KeyResult:
         """Met inside the closed range; outside, 0 or a decay over ``tolerance``.
 
@@ -298,7 +327,11 @@ expected no per on a linear key result (per is for rate key results).
 
     @classmethod
     def milestones(
-        cls, id: str, title: str, milestones: Sequence[Milestone], **options: Any
+        cls,
+        id: str,
+        title: str,
+        milestones: Sequence[Milestone],
+        **options: Unpack[_Options],
     ) -> KeyResult:
         """Ordered milestones; a measurement says how many are done (0..n).
 
@@ -315,7 +348,7 @@ expected no per on a linear key result (per is for rate key results).
         return cls(id, title, kind=Kind.MILESTONES, steps=milestones, **options)
 
     @classmethod
-    def done(cls, id: str, title: str, **options: Any) -> KeyResult:
+    def done(cls, id: str, title: str, **options: Unpack[_Options]) -> KeyResult:
         """A binary key result: measured 1 when done, 0 when not.
 
         >>> KeyResult.done("soc2", "Pass the SOC 2 audit").progress(1)
@@ -326,7 +359,13 @@ expected no per on a linear key result (per is for rate key results).
 
     @classmethod
     def relative(
-        cls, id: str, title: str, *, kpi: str, change: float, **options: Any
+        cls,
+        id: str,
+        title: str,
+        *,
+        kpi: str,
+        change: float,
+        **options: Unpack[_Resolved],
     ) -> KeyResult:
         """A target relative to a KPI's value when the period begins.
 
@@ -349,7 +388,7 @@ expected no per on a linear key result (per is for rate key results).
         *,
         target: float,
         per: RatePer = "month",
-        **options: Any,
+        **options: Unpack[_Options],
     ) -> KeyResult:
         """A target per sub-period: "20 new customers per month".
 
@@ -443,8 +482,8 @@ def _prototype(cls: type) -> dict[str, Any]:
 
     Made as an instance's own dictionary, it shares its keys with the
     class's other instances (CPython's split dictionaries), so each copy
-    holds only values: about 40 % less memory per key result than a plain
-    dictionary, and fewer cache misses when reading many of them.
+    holds only values: a linear key result takes about 370 bytes instead of
+    580 with a plain dictionary.
     """
     instance: object = object.__new__(cls)
     for field in attrs.fields(cls):

@@ -16,6 +16,7 @@ from okrkit._period import Period
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
 _EMPTY: Final[tuple[()]] = ()
+_INF: Final = math.inf
 
 
 @attrs.frozen(init=False, slots=False)
@@ -79,7 +80,7 @@ class Objective:
             and type(owner) is str
             and type(period) is Period
             and type(weight) is float
-            and 0.0 <= weight < math.inf
+            and 0.0 <= weight < _INF
             and (committed is False or committed is True)
             and contributes_to is None
             and health is _EMPTY
@@ -93,11 +94,12 @@ class Objective:
             and parent != id
         ):
             krs = tuple(key_results)
-            ids = set()
+            ids: set[str] = set()
+            add = ids.add
             for kr in krs:
                 if type(kr) is not KeyResult:
                     break  # a subclass or junk: _build decides
-                ids.add(kr.id)
+                add(kr.id)
             else:
                 fast = len(ids) == len(krs)  # else a duplicate: _build names it
             if fast:
