@@ -554,7 +554,13 @@ CASCADE = okrkit.alignment.Cascade.build([OBJ, TEAM])
 LIGHTS = Thresholds.higher_is_better(red_below=1, green_from=2)
 STEPS = Thresholds.from_edges((1,), (Status.RED, Status.GREEN), scores=(0.0, 1.0))
 CTX = okrkit.scoring.ScoreContext()
-CARD = evaluate([OBJ], as_of=date(2026, 2, 1))
+CARD = evaluate(
+    [OBJ],
+    kpis=[
+        okrkit.KPI("n", "N", direction=Direction.HIGHER_IS_BETTER, thresholds=LIGHTS)
+    ],
+    as_of=date(2026, 2, 1),
+)
 
 # The receiver of each class's methods: one valid instance.
 RECEIVERS = {
@@ -601,6 +607,10 @@ BASELINE = {
     "Scorecard.key_results_of": (["o"], {}),
     "Scorecard.contributions": (["o"], {}),
     "Scorecard.largest_gap": (["o"], {}),
+    "Scorecard.objective": (["o"], {}),
+    "Scorecard.key_result": (["k"], {}),
+    "Scorecard.kpi": (["n"], {}),
+    "Scorecard.subtree": (["o"], {}),
     "calibration": ([[CARD]], {}),
     "KeyResult": (["k", "K"], {"start": 0, "target": 10, "weight": 2.0}),
     "Objective": (["o", "O"], {"period": Q1, "key_results": [KR], "weight": 1.0}),
