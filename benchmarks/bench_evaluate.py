@@ -24,7 +24,7 @@ import tracemalloc
 from collections import defaultdict
 from datetime import date, timedelta
 
-from okrkit import KeyResult, Measurement, Objective, Period, evaluate
+from okrkit import Checkins, KeyResult, Measurement, Objective, Period, evaluate
 
 Q1 = Period.quarter(2026, 1)
 AS_OF = date(2026, 2, 15)  # mid-quarter: 45 of 90 days
@@ -69,28 +69,42 @@ def make_rows(scale: float) -> tuple[list[tuple], list[tuple], list[tuple]]:
     return objectives, key_results, checkins
 
 
-def build(objectives, key_results, checkins):
-    """Build okrkit's values from the tuples."""
+def definitions(objectives, key_results):
+    """Build okrkit's objectives and key results from the tuples."""
     krs_of = defaultdict(list)
     for id_, owner, start, target, weight in key_results:
         krs_of[owner].append(
             KeyResult(id_, id_, start=start, target=target, weight=weight)
         )
-    built = [
+    return [
         Objective(
             id_, id_, period=Q1, parent=parent, weight=weight, key_results=krs_of[id_]
         )
         for id_, parent, weight in objectives
     ]
+
+
+def build(objectives, key_results, checkins, mode="mapping"):
+    """Build okrkit's values: definitions, and check-ins as ``mode`` says.
+
+    mapping: a dict of Measurement lists; rows: Checkins.from_rows of the
+    tuples; frame: Checkins.from_frame of a pandas DataFrame (``checkins``
+    is then that frame).
+    """
+    built = definitions(objectives, key_results)
+    if mode == "rows":
+        return built, Checkins.from_rows(checkins)
+    if mode == "frame":
+        return built, Checkins.from_frame(checkins, id="kr", at="day", value="value")
     measurements: dict[str, list[Measurement]] = defaultdict(list)
     for kr_id, day, value in checkins:
         measurements[kr_id].append(Measurement(day, value))
     return built, measurements
 
 
-def okrkit_scores(objectives, key_results, checkins):
+def okrkit_scores(objectives, key_results, checkins, mode="mapping"):
     began = time.perf_counter()
-    built, measurements = build(objectives, key_results, checkins)
+    built, measurements = build(objectives, key_results, checkins, mode)
     middle = time.perf_counter()
     card = evaluate(built, measurements=measurements, as_of=AS_OF)
     ended = time.perf_counter()
@@ -105,8 +119,11 @@ def pandas_scores(objectives, key_results, checkins):
     import pandas as pd
 
     began = time.perf_counter()
-    ci = pd.DataFrame(checkins, columns=["kr", "day", "value"])
-    ci = ci[ci["day"] <= AS_OF]
+    if isinstance(checkins, pd.DataFrame):  # frame mode: datetime64 days
+        ci = checkins[checkins["day"] <= pd.Timestamp(AS_OF)]
+    else:
+        ci = pd.DataFrame(checkins, columns=["kr", "day", "value"])
+        ci = ci[ci["day"] <= AS_OF]
     last = (
         ci.sort_values(["kr", "day", "value"]).groupby("kr", sort=False)["value"].last()
     )
@@ -142,16 +159,31 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--no-pandas", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--mode",
+        choices=("mapping", "rows", "frame"),
+        default="mapping",
+        help="how check-ins reach okrkit (and pandas: frame starts both from "
+        "one DataFrame with datetime64 days)",
+    )
     args = parser.parse_args()
 
     objectives, key_results, checkins = make_rows(args.scale)
+    if args.mode == "frame":
+        import pandas as pd
+
+        checkins = pd.DataFrame(checkins, columns=["kr", "day", "value"])
+        checkins["day"] = pd.to_datetime(checkins["day"])
     print(
         f"{len(objectives):,} objectives, {len(key_results):,} key results, "
-        f"{len(checkins):,} check-ins; as of {AS_OF} (mid-quarter)"
+        f"{len(checkins):,} check-ins; as of {AS_OF} (mid-quarter); "
+        f"mode {args.mode}"
     )
     gc.collect()
     tracemalloc.start()
-    scores, build_s, evaluate_s = okrkit_scores(objectives, key_results, checkins)
+    scores, build_s, evaluate_s = okrkit_scores(
+        objectives, key_results, checkins, args.mode
+    )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     # tracemalloc slows allocation down; time again without it, best of N.
@@ -159,7 +191,9 @@ def main() -> None:
     for _ in range(args.repeat):
         del scores
         gc.collect()
-        scores, build_s, evaluate_s = okrkit_scores(objectives, key_results, checkins)
+        scores, build_s, evaluate_s = okrkit_scores(
+            objectives, key_results, checkins, args.mode
+        )
         runs.append((build_s + evaluate_s, build_s, evaluate_s))
     _, build_s, evaluate_s = min(runs)
     spread = sorted(e for _, _, e in runs)

@@ -30,3 +30,13 @@ def test_evaluate_benchmark_runs():
     out = run("bench_evaluate.py", "--scale", "0.01", "--no-pandas", "--repeat", "2")
     assert "101 objectives, 404 key results, 10,000 check-ins" in out
     assert "okrkit total:" in out
+
+
+def test_evaluate_benchmark_runs_in_every_mode_and_agrees_with_pandas():
+    """rows and frame modes run, and their scores agree with the pandas script."""
+    for mode in ("rows", "frame"):
+        out = run(
+            "bench_evaluate.py", "--scale", "0.01", "--repeat", "1", "--mode", mode
+        )
+        assert f"mode {mode}" in out
+        assert "scores agree" in out

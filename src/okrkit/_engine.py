@@ -312,6 +312,17 @@ class Engine:
             return ()
         return split(items)
 
+    def _item_chance(self, id: str) -> float | None:
+        """A key result's chance of its target, or a child objective's of 1.0."""
+        key = (id, -1.0)  # the key results' own entries in the cache
+        if key not in self.chances:
+            scored = self.key_results.get(id)
+            if scored is not None:
+                self.chances[key] = reach_chance(scored, self.plan.options.clock)
+            else:
+                self.chances[key] = self._chance(id, 1.0)
+        return self.chances[key]
+
     def _chance(self, id: str, threshold: float) -> float | None:
         """The chance objective ``id`` reaches ``threshold``, children independent.
 
@@ -321,13 +332,12 @@ class Engine:
         if key not in self.chances:
             probabilities, weights, scores = [], [], []
             for child, weight, score in self.items.get(id, ()):
-                if score is None:
-                    continue
-                scored = self.key_results.get(child)
-                if scored is not None:
-                    chance = reach_chance(scored, self.plan.options.clock)
-                else:
-                    chance = self._chance(child, 1.0)
+                if score is None or weight == 0:
+                    continue  # skipped, or counting for nothing
+                chance = self._item_chance(child)
+                if chance is None:  # one unknown chance leaves the whole unknown
+                    self.chances[key] = None
+                    return None
                 probabilities.append(chance)
                 weights.append(weight)
                 scores.append(score)

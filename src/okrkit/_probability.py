@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
 from collections.abc import Sequence
 from typing import Literal
 
@@ -31,8 +30,8 @@ SECONDS_PER: dict[str, float] = {
 # Exact enumeration keeps at most this many distinct weighted sums; beyond it
 # objective_probability samples with a fixed seed instead.
 _MAX_STATES = 50_000
-_SAMPLES = 20_000
-_SEED = 20260101
+#: Up to this many items an objective's probability is computed exactly.
+EXACT_ITEMS = 12
 
 # -- Student's t ---------------------------------------------------------------
 
@@ -317,9 +316,12 @@ def objective_probability(
     with probability ``probabilities[i]``, independently of the others, and
     otherwise with ``scores[i]`` (clamped to [0, 1]; 0 when ``scores`` or
     the entry is None).  The score is the weighted mean of the items' scores.
-    The result is exact (a sum over every combination of reached and missed
-    items, merging equal scores), or, past 50,000 distinct scores, the share
-    of 20,000 draws from a fixed seed: the same inputs give the same number.
+    Up to 12 items the result is exact (a sum over every combination of
+    reached and missed items, merging equal scores).  With more, the weighted
+    sum of many independent items is close to normal (Lyapunov's central
+    limit theorem), and the result is the normal tail with that sum's mean
+    and variance: deterministic, and cheap for an objective with many
+    children.
 
     None when any item with a positive weight has no probability, when no
     weight is positive, or when there are no items.
@@ -358,10 +360,11 @@ def objective_probability(
         return None
     # Compare weighted sums with threshold * total, forgiving rounding.
     needed = threshold * total - 1e-9 * total
-    exact = _enumerate(items, needed)
-    if exact is not None:
-        return exact
-    return _simulate(items, needed)
+    if len(items) <= EXACT_ITEMS:
+        exact = _enumerate(items, needed)
+        if exact is not None:
+            return exact
+    return _normal_tail(items, needed)
 
 
 def _enumerate(
@@ -375,9 +378,7 @@ def _enumerate(
             for value, share in ((w, p), (w * fallback, 1.0 - p)):
                 if share == 0.0:
                     continue
-                key = float(
-                    f"{total + value:.12g}"
-                )  # merge sums equal but for rounding
+                key = round(total + value, 9)  # merge sums equal but for rounding
                 grown[key] = grown.get(key, 0.0) + chance * share
         states = grown
         if len(states) > _MAX_STATES:
@@ -386,15 +387,14 @@ def _enumerate(
     return min(1.0, max(0.0, reached))
 
 
-def _simulate(items: Sequence[tuple[float, float, float]], needed: float) -> float:
-    rng = random.Random(_SEED)
-    hits = 0
-    for _ in range(_SAMPLES):
-        total = 0.0
-        for p, w, fallback in items:
-            total += w if rng.random() < p else w * fallback
-        hits += total >= needed
-    return hits / _SAMPLES
+def _normal_tail(items: Sequence[tuple[float, float, float]], needed: float) -> float:
+    """P(sum >= needed) for a sum of many independent two-point items, by CLT."""
+    mean = math.fsum(w * (p + (1.0 - p) * f) for p, w, f in items)
+    variance = math.fsum((w * (1.0 - f)) ** 2 * p * (1.0 - p) for p, w, f in items)
+    if variance == 0.0:
+        return 1.0 if mean >= needed else 0.0
+    z = (mean - needed) / math.sqrt(variance)
+    return min(1.0, max(0.0, 0.5 * math.erfc(-z / math.sqrt(2.0))))
 
 
 # -- pace ------------------------------------------------------------------------
