@@ -381,16 +381,14 @@ class TestObjectiveProbability:
             objective_probability([0.5], [-1], 0.7)
 
     def test_many_key_results_are_deterministic(self):
-        """Past the exact limit the normal tail gives the same answer, close to exact."""
+        """Past the exact limit the normal tail is deterministic and close."""
         rng = random.Random(3)
         ps = [rng.random() for _ in range(40)]
         ws = [rng.uniform(0.1, 5) for _ in range(40)]
         first = objective_probability(ps, ws, 0.5)
         assert first == objective_probability(ps, ws, 0.5)
         assert first is not None
-        # Against the exact answer over 12 of them, and the textbook tail: close.
-        exact = objective_probability(ps[:12], ws[:12], 0.5)
-        assert exact is not None
+        # Against the textbook normal approximation of the weighted sum: close.
         total = sum(ws)
         mean = sum(p * w for p, w in zip(ps, ws, strict=True)) / total
         sd = math.sqrt(sum(p * (1 - p) * w * w for p, w in zip(ps, ws, strict=True)))

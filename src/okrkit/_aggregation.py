@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Sequence
+from typing import cast
 
 from okrkit import _validate
 from okrkit._status import SafeLookup
@@ -68,9 +69,12 @@ class Aggregation(enum.Enum, metaclass=SafeLookup):
             return None
         return _validate.real(subject, "values", result)
 
-    def _apply(self, values: object) -> object:
-        if isinstance(values, str) or not isinstance(values, Sequence):
+    def _apply(self, given: object) -> object:
+        # Exact types first: the ABC check costs more than the aggregation.
+        exact = type(given) is tuple or type(given) is list
+        if not exact and (isinstance(given, str) or not isinstance(given, Sequence)):
             raise TypeError("not a sequence")
+        values = cast("Sequence[float]", given)
         if self is Aggregation.COUNT:
             return float(len(values))
         if not values:

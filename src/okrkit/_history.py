@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, tzinfo
 from typing import Any, Literal
 
@@ -17,9 +17,8 @@ from okrkit._objective import Objective
 from okrkit._period import Period
 from okrkit._plan import Options, Plan
 from okrkit._scorecard import Scorecard
-from okrkit._series import Series
 from okrkit._status import Status
-from okrkit._store import CheckinStore, Measurements
+from okrkit._store import CheckinStore, Measurements, stable
 from okrkit._time import Clock, check_tz, instant_key
 from okrkit.alignment import Cascade
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
@@ -85,28 +84,14 @@ def history(
     kpis = _tuple("kpis", kpis)
     check_tz("history", tz)
     days = _dates(dates, tz)
-    stable: Measurements
-    if isinstance(measurements, Checkins):
-        stable = measurements
-    else:
-        _validate.of_type(
-            "history",
-            "measurements",
-            measurements,
-            Mapping,
-            "a mapping from id to measurements, or a Checkins table",
-        )
-        # Read one-shot iterables once: every date reads them again.
-        stable = {
-            id_: items
-            if isinstance(items, (tuple, Series)) or items is None
-            else tuple(items)
-            for id_, items in measurements.items()
-        }
+    # Read one-shot iterables (generators) once: every date reads them again.
+    given: Measurements = (
+        measurements if isinstance(measurements, Checkins) else stable(measurements)
+    )
     cards = _evaluate_each(
         objectives,
         kpis=kpis,
-        measurements=stable,
+        measurements=given,
         dates=days,
         scoring=scoring,
         rollup=rollup,
@@ -118,7 +103,7 @@ def history(
         cards=cards,
         objectives=objectives,
         kpis=kpis,
-        measurements=stable,
+        measurements=given,
         tz=tz,
     )
 

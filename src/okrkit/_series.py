@@ -332,6 +332,7 @@ class TableColumns:
     keys: Sequence[float]
     values: Sequence[float]
     unitless: bool  # no row has a unit: nothing to convert or check
+    entries: Sequence[tuple[float, float, int]]  # (instant, value, row) per row
 
 
 def table_columns(table: Checkins, clock: Clock) -> TableColumns:
@@ -346,7 +347,10 @@ def table_columns(table: Checkins, clock: Clock) -> TableColumns:
         keys = list(map(clock.instant, ats))
     # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
     values = list(map(add, table.values, repeat(0.0)))
-    return TableColumns(keys, values, unitless=not any(table.units))
+    unitless = not any(table.units)
+    # The triples each series sorts, made once for the whole table.
+    entries = list(zip(keys, values, range(len(keys)), strict=True)) if unitless else []
+    return TableColumns(keys, values, unitless=unitless, entries=entries)
 
 
 def _gather(
@@ -360,8 +364,7 @@ def _gather(
         return (
             ((key,), (columns.values[row],), (row,)) if key <= until else ((), (), ())
         )
-    pick = itemgetter(*rows)
-    entries = sorted(zip(pick(columns.keys), pick(columns.values), rows, strict=True))
+    entries = sorted(itemgetter(*rows)(columns.entries))
     cut = bisect_right(entries, (until, math.inf, math.inf))
     if not cut:
         return (), (), ()

@@ -63,7 +63,7 @@ class CheckinStore:
         if isinstance(measurements, Checkins):
             self._table = measurements
         else:
-            self._mapping = _stable(measurements)
+            self._mapping = stable(measurements)
 
     def given(self) -> frozenset[str]:
         """The ids the caller gave check-ins for."""
@@ -112,7 +112,7 @@ class CheckinStore:
         )
 
 
-def _stable(measurements: object) -> dict[str, MeasurementSource]:
+def stable(measurements: object) -> dict[str, MeasurementSource]:
     """Check the mapping, and read one-shot iterables (generators) once."""
     _validate.of_type(
         "evaluate",

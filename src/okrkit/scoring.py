@@ -363,6 +363,8 @@ def weighted_mean(items: Sequence[tuple[float, float]]) -> float | None:
 
 def _pairs(subject: str, items: object) -> list[tuple[float, float]]:
     """Check (score, weight) pairs: finite scores, finite weights of 0 or more."""
+    if type(items) is list and all(map(_plain_pair, items)):
+        return items  # the engine's own pairs: plain floats, already checked
     if isinstance(items, str) or not isinstance(items, Sequence):
         raise InvalidTypeError(
             subject=subject,
@@ -383,6 +385,20 @@ def _pairs(subject: str, items: object) -> list[tuple[float, float]]:
         weight = _validate.non_negative(subject, "weight", item[1])
         pairs.append((score, weight))
     return pairs
+
+
+def _plain_pair(item: object) -> bool:
+    """A (finite float, finite float >= 0) tuple: the fast path of _pairs."""
+    if type(item) is not tuple or len(item) != 2:
+        return False
+    score, weight = item
+    return (
+        type(score) is float
+        and type(weight) is float
+        and math.isfinite(score)
+        and math.isfinite(weight)
+        and weight >= 0
+    )
 
 
 def minimum(items: Sequence[tuple[float, float]]) -> float | None:
