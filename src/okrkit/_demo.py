@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from okrkit._aggregation import Aggregation
 from okrkit._cadence import Cadence
 from okrkit._evaluate import evaluate
+from okrkit._format import percent
 from okrkit._key_result import KeyResult, Milestone
 from okrkit._kpi import KPI
 from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
 from okrkit._render import render
+from okrkit._results import KPIResult
 from okrkit._scorecard import Scorecard
 from okrkit._status import Direction
 from okrkit.thresholds import Thresholds
@@ -321,4 +323,38 @@ def render_demo(as_of: date) -> str:
     >>> text.splitlines()[0].startswith("Scorecard as of 2026-02-15")
     True
     """
-    return render(demo_scorecard(as_of)) + "\n"
+    card = demo_scorecard(as_of)
+    return render(card) + "\n" + likelihood(card)
+
+
+def likelihood(card: Scorecard) -> str:
+    """Say, for the demo, how likely targets are and what pulls scores down.
+
+    >>> text = likelihood(demo_scorecard(date(2026, 5, 1)))
+    >>> text.splitlines()[1]
+    'Likelihood and gaps'
+    """
+    lines = ["", "Likelihood and gaps"]
+    unknown = 0
+    for kr in card.key_results:
+        if kr.probability is None:
+            unknown += kr.started
+            continue
+        lines.append(f"- {kr.title}: {percent(kr.probability)} likely by the end")
+    for objective in card.top:
+        gap = card.largest_gap(objective.id)
+        chance = objective.probability
+        goal = "1.0" if objective.committed else "0.7"
+        said = "" if chance is None else f"{percent(chance)} likely to reach {goal}; "
+        if gap is not None:
+            child = card[gap.id]
+            title = child.name if isinstance(child, KPIResult) else child.title
+            said += f"largest gap: {title} ({percent(gap.gap)} of the score)"
+        if said:
+            lines.append(f"- {objective.title}: {said}")
+    if unknown:
+        lines.append(
+            f"- {unknown} started key results have fewer than 3 check-ins in their "
+            "period: too few for a likelihood yet."
+        )
+    return "\n".join(lines) + "\n"
