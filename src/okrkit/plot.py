@@ -122,15 +122,7 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
             linestyle="--",
             label="forecast",
         )
-    checkins = history.checkins(id)
-    if checkins:
-        ax.scatter(
-            [_x(at, history.tz) for at, _ in checkins],
-            [value for _, value in checkins],
-            color=_VALUE,
-            zorder=3,
-            label="check-ins",
-        )
+    _checkins(ax, history, id)
     _mark_as_of(ax, history)
     unit = last.unit or last.label or "value"
     return _finish(ax, definition.title, unit)
@@ -220,15 +212,7 @@ def kpi(history: History, id: str, ax: Axes | None = None) -> Axes:
         drawstyle="steps-post",
         label="value",
     )
-    checkins = history.checkins(id)
-    if checkins:
-        ax.scatter(
-            [_x(at, history.tz) for at, _ in checkins],
-            [value for _, value in checkins],
-            color=_VALUE,
-            zorder=3,
-            label="check-ins",
-        )
+    _checkins(ax, history, id)
     thresholds = definition.thresholds_at(local_date(history.dates[-1], history.tz))
     if thresholds is not None:
         seen = [v for v in values if not math.isnan(v)]
@@ -267,6 +251,19 @@ def _anchors(kr: KeyResult, result: KeyResultResult) -> tuple[float, float]:
     if result.target is not None:
         return start, result.target
     return start, 1.0  # done / not done
+
+
+def _checkins(ax: Axes, history: History, id: str) -> None:
+    """The check-ins behind a key result or KPI, as points."""
+    checkins = history.checkins(id)
+    if checkins:
+        ax.scatter(
+            [_x(at, history.tz) for at, _ in checkins],
+            [value for _, value in checkins],
+            color=_VALUE,
+            zorder=3,
+            label="check-ins",
+        )
 
 
 def _mark_as_of(ax: Axes, history: History) -> None:
