@@ -212,7 +212,7 @@ def kpi(history: History, id: str, ax: Axes | None = None) -> Axes:
         drawstyle="steps-post",
         label="value",
     )
-    _checkins(ax, history, id)
+    checkins = _checkins(ax, history, id)
     thresholds = definition.thresholds_at(local_date(history.dates[-1], history.tz))
     if thresholds is not None:
         seen = [v for v in values if not math.isnan(v)]
@@ -253,8 +253,8 @@ def _anchors(kr: KeyResult, result: KeyResultResult) -> tuple[float, float]:
     return start, 1.0  # done / not done
 
 
-def _checkins(ax: Axes, history: History, id: str) -> None:
-    """The check-ins behind a key result or KPI, as points."""
+def _checkins(ax: Axes, history: History, id: str) -> tuple[tuple[date, float], ...]:
+    """Draw the check-ins behind a key result or KPI as points; return them."""
     checkins = history.checkins(id)
     if checkins:
         ax.scatter(
@@ -264,6 +264,7 @@ def _checkins(ax: Axes, history: History, id: str) -> None:
             zorder=3,
             label="check-ins",
         )
+    return checkins
 
 
 def _mark_as_of(ax: Axes, history: History) -> None:
