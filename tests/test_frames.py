@@ -293,3 +293,21 @@ def test_records_follow_the_card_for_any_checkins(values):
         assert row["value"] == result.value
         assert row["score"] == result.score
         assert row["status"] == result.status.name
+
+
+def test_likelihood_and_pace_reach_the_rows():
+    """probability and the pace needed are columns, equal to the results'."""
+    objective = Objective(
+        "o",
+        "Grow",
+        period=Q1,
+        key_results=[KeyResult("k", "Reach 100", start=0, target=100)],
+    )
+    checkins = {"k": [Measurement(date(2026, 1, d), 10.0 * d / 5) for d in (5, 15, 25)]}
+    card = evaluate([objective], measurements=checkins, as_of=date(2026, 2, 1))
+    row = records(card, "key_results")[0]
+    result = card.key_result("k")
+    assert result.probability is not None
+    assert row["probability"] == result.probability
+    assert row["needed_per_week"] == result.needed_per_week
+    assert records(card, "objectives")[0]["probability"] == card["o"].probability

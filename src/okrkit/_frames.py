@@ -65,7 +65,10 @@ _OBJECTIVES: list[Column] = [
     ("parent", "str", _attr("parent")),
     ("depth", "int", _attr("depth")),
     ("committed", "bool", _attr("committed")),
-    *_plain("weight value progress score expected forecast confidence", "float"),
+    *_plain(
+        "weight value progress score expected forecast confidence probability",
+        "float",
+    ),
     ("status", "str", lambda r: _name(r.status)),
     ("grade", "str", lambda r: _name(r.grade)),
     ("reason", "str", _attr("reason")),
@@ -77,7 +80,7 @@ _KEY_RESULTS: list[Column] = [
     *_plain("unit label", "str"),
     *_plain(
         "weight value start target progress score expected forecast "
-        "forecast_progress confidence",
+        "forecast_progress confidence probability needed_per_week needed_per_month",
         "float",
     ),
     ("status", "str", lambda r: _name(r.status)),
