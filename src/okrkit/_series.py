@@ -332,7 +332,6 @@ class TableColumns:
     keys: Sequence[float]
     values: Sequence[float]
     unitless: bool  # no row has a unit: nothing to convert or check
-    entries: Sequence[tuple[float, float, int]]  # (instant, value, row) per row
 
 
 def table_columns(table: Checkins, clock: Clock) -> TableColumns:
@@ -347,29 +346,39 @@ def table_columns(table: Checkins, clock: Clock) -> TableColumns:
         keys = list(map(clock.instant, ats))
     # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
     values = list(map(add, table.values, repeat(0.0)))
-    unitless = not any(table.units)
-    # The triples each series sorts, made once for the whole table.
-    entries = list(zip(keys, values, range(len(keys)), strict=True)) if unitless else []
-    return TableColumns(keys, values, unitless=unitless, entries=entries)
+    return TableColumns(keys, values, unitless=not any(table.units))
 
 
 def _gather(
     columns: TableColumns, rows: Sequence[int], until: float
 ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+    """Sort one id's rows by instant and cut them at ``until``, at C level.
+
+    Sorting row numbers by their instant allocates no tuple per check-in (a
+    million short-lived tuples would keep the garbage collector busy); only
+    when two check-ins share an instant are (instant, value, row) triples
+    sorted, so ties fall to the value as everywhere else.
+    """
     if not rows:
         return (), (), ()
+    keys, values = columns.keys, columns.values
     if len(rows) == 1:
         row = rows[0]
-        key = columns.keys[row]
-        return (
-            ((key,), (columns.values[row],), (row,)) if key <= until else ((), (), ())
-        )
-    entries = sorted(itemgetter(*rows)(columns.entries))
-    cut = bisect_right(entries, (until, math.inf, math.inf))
+        if keys[row] > until:
+            return (), (), ()
+        return (keys[row],), (values[row],), (row,)
+    order: Sequence[int] = sorted(rows, key=keys.__getitem__)
+    times = itemgetter(*order)(keys)
+    if len(set(times)) != len(times):
+        picked = itemgetter(*rows)
+        entries = sorted(zip(picked(keys), picked(values), rows, strict=True))
+        times, ordered_values, order = zip(*entries, strict=True)
+    else:
+        ordered_values = itemgetter(*order)(values)
+    cut = bisect_right(times, until)
     if not cut:
         return (), (), ()
-    times, values, order = zip(*entries[:cut], strict=True)
-    return times, values, order
+    return times[:cut], ordered_values[:cut], tuple(order[:cut])
 
 
 @attrs.frozen
