@@ -347,3 +347,37 @@ class TestTypedAccess:
         assert page["team"] == card["team"]
         assert "c" not in page
         assert all(f.id in {"team", "p", "t", "x", "v"} for f in page.findings)
+
+
+class TestPartOfAnOrganisation:
+    team = Objective(
+        "team",
+        "Team",
+        period=Q1,
+        parent="company",
+        health=("nps",),
+        key_results=[kr("t", contributes_to="company-kr")],
+    )
+    checkins = {"t": [Measurement(D, 4)], "other-team-kr": [Measurement(D, 9)]}
+
+    def test_by_default_outside_references_are_errors(self):
+        """A misspelt parent must not silently make a root: an error by default."""
+        with pytest.raises(UnknownIdError, match="company"):
+            evaluate([self.team], measurements=self.checkins, as_of=MID)
+
+    def test_a_team_alone_is_evaluated_with_findings(self):
+        """outside='finding': the team is a root here, and each cut is reported."""
+        card = evaluate(
+            [self.team], measurements=self.checkins, as_of=MID, outside="finding"
+        )
+        assert card["t"].value == 4.0
+        assert card["team"].parent is None
+        assert card["team"].score == pytest.approx(0.4)
+        codes = {(f.code, f.id) for f in card.findings}
+        assert ("outside-reference", "team") in codes
+        assert ("check-ins-outside", "other-team-kr") in codes
+
+    def test_the_policy_is_checked(self):
+        """Only 'error' and 'finding' are policies."""
+        with pytest.raises(InvalidValueError, match="field 'outside'"):
+            evaluate([self.team], as_of=MID, outside="ignore")

@@ -279,3 +279,23 @@ def test_every_date_equals_a_single_evaluation(values, offsets):
         assert past[day] == evaluate(
             OBJECTIVES, kpis=[NPS], measurements=checkins, as_of=day
         )
+
+
+def test_history_of_part_of_an_organisation():
+    """outside='finding' works in history as in evaluate, at every date."""
+    team = Objective(
+        "team",
+        "Team",
+        period=Period.quarter(2026, 1),
+        parent="company",
+        key_results=[KeyResult("t", "T", start=0, target=10)],
+    )
+    past = history(
+        [team],
+        measurements={"t": [Measurement(date(2026, 1, 5), 4)]},
+        dates=[date(2026, 2, 1), date(2026, 3, 1)],
+        outside="finding",
+    )
+    for card in past:
+        assert card["team"].parent is None
+        assert "outside-reference" in [f.code for f in card.findings]

@@ -7,7 +7,7 @@ engine -> results (``_results.py``) gathered in a :class:`Scorecard`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from okrkit import _validate
@@ -55,7 +55,11 @@ class Engine:
     """
 
     def __init__(
-        self, plan: Plan, store: CheckinStore, previous: Mapping[str, Status]
+        self,
+        plan: Plan,
+        store: CheckinStore,
+        previous: Mapping[str, Status],
+        findings: Iterable[Finding] = (),
     ) -> None:
         self.plan = plan
         self.store = store
@@ -69,7 +73,8 @@ class Engine:
         self.items: dict[str, tuple[Item, ...]] = {}
         self.chances: dict[tuple[str, float], float | None] = {}
         self.measured: set[str] = set()  # ids with check-ins by as_of
-        self.findings: list[Finding] = []  # what the data, not the cascade, shows
+        # What the data and the policy show, beside the cascade's own findings.
+        self.findings: list[Finding] = list(findings)
 
     def run(self) -> Scorecard:
         """Evaluate KPIs, then key results and objectives from the leaves up."""

@@ -10,11 +10,12 @@ from okrkit import _validate
 from okrkit._engine import Engine
 from okrkit._kpi import KPI
 from okrkit._objective import Objective
+from okrkit._outside import Outside, check_outside, unused_check_ins, within
 from okrkit._plan import Options, Plan, check_previous
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements
-from okrkit.alignment import Cascade
+from okrkit.alignment import Cascade, Finding
 from okrkit.scoring import Pace, RollUp, ScoringStrategy
 
 _NO_MEASUREMENTS: Measurements = MappingProxyType({})
@@ -32,6 +33,7 @@ def evaluate(
     pace: Pace | None = None,
     tz: tzinfo = UTC,
     previous: Mapping[str, Status] = _NO_STATUSES,
+    outside: Outside = "error",
 ) -> Scorecard:
     """Evaluate objectives, key results and KPIs as of ``as_of``.
 
@@ -45,7 +47,12 @@ def evaluate(
     KPIs' hysteresis (okrkit stores nothing between evaluations).
 
     Duplicate ids, unknown ids and cycles raise; advice comes back as the
-    scorecard's ``findings``.
+    scorecard's ``findings``.  To evaluate part of an organisation (one
+    team's objectives, with check-ins of everyone), pass
+    ``outside="finding"``: a parent, contributed key result, health KPI or
+    related objective outside the list, and check-ins for ids outside it, are
+    then left out and reported as findings (``outside-reference``,
+    ``check-ins-outside``) instead of raising.
 
     >>> from okrkit import Objective, KeyResult, Measurement, Period
     >>> q1 = Period.quarter(2026, 1)
@@ -61,11 +68,16 @@ def evaluate(
     >>> card["signups"].value, card["signups"].progress
     (1500.0, 0.5)
     """
+    outside = check_outside("evaluate", outside)
+    cut: list[Finding] = []
+    if outside == "finding":
+        kpis = tuple(kpis)
+        objectives, cut = within(objectives, kpis)
     cascade = Cascade.build(objectives, kpis=kpis, subject="evaluate")
     _validate.instant("evaluate", "as_of", as_of)
     options = Options.of("evaluate", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
     plan = Plan.build(cascade, as_of=as_of, options=options)
     previous = check_previous(previous, plan.kpis)
     store = CheckinStore(measurements, options.clock, plan.at)
-    plan.check_ids(store.given())
-    return Engine(plan, store, previous).run()
+    unknown = plan.check_ids(store.given(), refuse_unknown=outside == "error")
+    return Engine(plan, store, previous, cut + unused_check_ins(unknown)).run()

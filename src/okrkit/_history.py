@@ -14,13 +14,14 @@ from okrkit._engine import Engine
 from okrkit._key_result import KeyResult
 from okrkit._kpi import KPI
 from okrkit._objective import Objective
+from okrkit._outside import Outside, check_outside, unused_check_ins, within
 from okrkit._period import Period
 from okrkit._plan import Options, Plan
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements, stable
 from okrkit._time import Clock, check_tz, instant_key
-from okrkit.alignment import Cascade
+from okrkit.alignment import Cascade, Finding
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
 from okrkit.scoring import Pace, RollUp, ScoringStrategy
 
@@ -59,8 +60,12 @@ def history(
     rollup: RollUp | None = None,
     pace: Pace | None = None,
     tz: tzinfo = UTC,
+    outside: Outside = "error",
 ) -> History:
     """Evaluate the organisation at each of ``dates``.
+
+    The options are :func:`okrkit.evaluate`'s (``outside="finding"`` for part
+    of an organisation).
 
     ``history[d]`` is the :class:`Scorecard` that ``evaluate(..., as_of=d)``
     gives; ``history.of(id)`` is one id over time.
@@ -97,6 +102,7 @@ def history(
         rollup=rollup,
         pace=pace,
         tz=tz,
+        outside=check_outside("history", outside),
     )
     return History(
         dates=days,
@@ -148,6 +154,7 @@ def _evaluate_each(
     rollup: RollUp | None,
     pace: Pace | None,
     tz: tzinfo,
+    outside: Outside,
 ) -> tuple[Scorecard, ...]:
     """The scorecard at each date, in one pass over the check-ins.
 
@@ -155,12 +162,17 @@ def _evaluate_each(
     and converted once, and each date only looks its windows up.  Each
     scorecard equals ``evaluate(..., as_of=day)``.
     """
+    cut: list[Finding] = []
+    if outside == "finding":
+        cut_objectives, cut = within(objectives, kpis)
+        objectives = tuple(cut_objectives)
     cascade = Cascade.build(objectives, kpis=kpis, subject="history")
     options = Options.of("history", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
     plan = Plan.build(cascade, as_of=dates[-1], options=options)
     store = CheckinStore(measurements, options.clock, plan.at, keep_all=True)
-    plan.check_ids(store.given())
-    return tuple(Engine(plan.at_date(day), store, {}).run() for day in dates)
+    unknown = plan.check_ids(store.given(), refuse_unknown=outside == "error")
+    findings = cut + unused_check_ins(unknown)
+    return tuple(Engine(plan.at_date(day), store, {}, findings).run() for day in dates)
 
 
 @attrs.frozen(kw_only=True, repr=False)

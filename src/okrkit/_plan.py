@@ -255,8 +255,15 @@ class Plan:
                     wanted[node.kr.id] = node.kr.unit
         return wanted
 
-    def check_ids(self, given: set[str] | frozenset[str]) -> None:
-        """Refuse check-ins for ids that no key result or KPI of the plan reads."""
+    def check_ids(
+        self, given: set[str] | frozenset[str], *, refuse_unknown: bool = True
+    ) -> set[str]:
+        """Refuse check-ins for ids that no key result or KPI of the plan reads.
+
+        With ``refuse_unknown`` False (part of an organisation), unknown ids
+        are returned instead; check-ins given to a key result that reads a
+        KPI are refused either way.
+        """
         linked = {
             node.kr.id: node.source.kpi.id
             for nodes in self.nodes.values()
@@ -264,7 +271,8 @@ class Plan:
             if isinstance(node.source, FromKpi)
         }
         wanted = self.wanted()
-        for id_ in sorted(given - wanted.keys()):
+        unknown = set(given - wanted.keys())
+        for id_ in sorted(unknown):
             if id_ in linked:
                 raise UnknownIdError(
                     subject="evaluate",
@@ -273,6 +281,8 @@ class Plan:
                     expected=f"no check-ins for key result {id_!r}: it takes its "
                     f"value from KPI {linked[id_]!r}, so give them to that KPI",
                 )
+            if not refuse_unknown:
+                continue
             raise UnknownIdError(
                 subject="evaluate",
                 field="measurements",
@@ -280,6 +290,7 @@ class Plan:
                 expected="the id of a key result or KPI (or a ratio KPI's "
                 "numerator or denominator)",
             )
+        return unknown
 
 
 def kpi_units(kpi: KPI) -> tuple[str | None, ...]:

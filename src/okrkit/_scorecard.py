@@ -26,7 +26,11 @@ class Scorecard:
     """Every objective, key result and KPI of one evaluation, as of one instant.
 
     ``scorecard[id]`` returns the result for any id; iterating yields the
-    objectives in cascade order (each parent before its children).
+    objectives in cascade order (each parent before its children).  It is
+    deliberately not a ``Mapping``: ``card[id]``, ``id in card`` and
+    ``card.get(id)`` look any result up by id, while iteration and ``len``
+    are about the objectives; :meth:`objective`, :meth:`key_result` and
+    :meth:`kpi` return a result of the type asked for.
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
