@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import kr, obj
 from okrkit import (
     KPI,
     Direction,
-    KeyResult,
     Measurement,
     Objective,
     Period,
@@ -23,14 +23,6 @@ Q1 = Period.quarter(2026, 1)
 Q2 = Period.quarter(2026, 2)
 MID = date(2026, 2, 15)
 DAY = date(2026, 2, 1)
-
-
-def kr(id_, target=100, **kw):
-    return KeyResult(id_, f"KR {id_}", start=0, target=target, **kw)
-
-
-def obj(id_, *krs, period=Q1, **kw):
-    return Objective(id_, f"Objective {id_}", period=period, key_results=krs, **kw)
 
 
 def parts(card, id_, objectives, **kw):

@@ -5,13 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import kr, m, obj
 from okrkit import (
     KPI,
     Aggregation,
     Direction,
     KeyResult,
-    Measurement,
-    Objective,
     ObjectiveResult,
     Period,
     Status,
@@ -29,18 +28,6 @@ from okrkit.scoring import GoogleGrading, RollUp, minimum
 
 Q1 = Period.quarter(2026, 1)
 MID = date(2026, 2, 15)  # expected 0.5
-
-
-def m(day, value, **kw):
-    return Measurement(day, value, **kw)
-
-
-def kr(id_, target=100, **kw):
-    return KeyResult(id_, f"KR {id_}", start=0, target=target, **kw)
-
-
-def obj(id_, *krs, period=Q1, **kw):
-    return Objective(id_, f"Objective {id_}", period=period, key_results=krs, **kw)
 
 
 class TestScoreRollUp:

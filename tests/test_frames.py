@@ -186,7 +186,7 @@ def test_all_null_columns_keep_their_type_in_pandas():
     frame = to_frame(CARD, "objectives", backend="pandas")
     assert str(frame["grade"].dtype) in ("str", "string")
     assert frame["grade"].isna().all()
-    assert str(frame["forecast"].dtype) == "float64"
+    assert str(frame["probability"].dtype) == "float64"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

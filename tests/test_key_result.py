@@ -10,13 +10,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from conftest import m
 from okrkit import (
     KPI,
     Aggregation,
     Direction,
     KeyResult,
     Kind,
-    Measurement,
     Milestone,
     Period,
     Series,
@@ -34,10 +34,6 @@ from okrkit.scoring import GoogleGrading, Linear, Pace
 Q1 = Period.quarter(2026, 1)
 MID_Q1 = date(2026, 2, 15)  # 45 of 90 days: expected progress 0.5
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
-
-
-def m(day, value, **kw):
-    return Measurement(day, value, **kw)
 
 
 class TestLinearProgress:

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import m
 from okrkit import (
     KPI,
     Aggregation,
     Cadence,
     Direction,
-    Measurement,
     Period,
     Series,
     Status,
@@ -45,10 +45,6 @@ def conversion_rate(**options):
 
 
 ZERO = timedelta(0)
-
-
-def m(day, value, **kw):
-    return Measurement(day, value, **kw)
 
 
 class TestRatio:

@@ -246,6 +246,23 @@ class TestFromDict:
         with pytest.raises(SerializationError, match="grace: expected a number"):
             from_dict(data)
 
+    def test_version_1_results_may_carry_the_retired_null_fields(self):
+        """Version 1 wrote always-null padding fields on KPI and objective results."""
+        objective = Objective("o", "O", period=Period.quarter(2026, 1))
+        card = evaluate([objective], kpis=[nps()], as_of=date(2026, 2, 15))
+        old = to_dict(card) | {"schema_version": 1}
+        old["kpis"] = [
+            kpi | {"score": None, "progress": None, "forecast": None}
+            for kpi in old["kpis"]
+        ]
+        old["objectives"] = [
+            o | {"value": None, "forecast": None} for o in old["objectives"]
+        ]
+        assert from_dict(old) == card
+        old["kpis"][0]["score"] = 0.5  # a number there was never written
+        with pytest.raises(SerializationError, match="score: is not a field"):
+            from_dict(old)
+
     def test_huge_numbers_mixed_keys_and_deep_lists_are_clean_errors(self):
         """No OverflowError, TypeError or RecursionError escapes from_dict."""
         kr = {"type": "KeyResult", "id": "k", "title": "K", "start": 0}

@@ -13,7 +13,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from okrkit._period import Period
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._results import (
+    KeyResultResult,
+    KPIResult,
+    Numbers,
+    ObjectiveResult,
+    numbers,
+)
 from okrkit._scorecard import Scorecard
 from okrkit.exceptions import InvalidValueError, MissingExtraError
 
@@ -66,7 +72,7 @@ _OBJECTIVES: list[Column] = [
     ("depth", "int", _attr("depth")),
     ("committed", "bool", _attr("committed")),
     *_plain(
-        "weight value progress score expected forecast confidence probability",
+        "weight progress score expected confidence probability",
         "float",
     ),
     ("status", "str", lambda r: _name(r.status)),
@@ -102,7 +108,6 @@ _KPIS: list[Column] = [
     ("last_measured", "date", _attr("last_measured")),
     ("due", "date", _attr("due")),
     ("stale", "bool", _attr("stale")),
-    *_plain("progress score expected forecast confidence", "float"),
     ("reason", "str", _attr("reason")),
 ]
 
@@ -219,10 +224,11 @@ def history_records(cards: Sequence[Scorecard]) -> tuple[Row, ...]:
 class _Tagged:
     """A result with its kind as a column value and its title (a KPI's name)."""
 
-    __slots__ = ("_result", "kind", "title")
+    __slots__ = ("_numbers", "_result", "kind", "title")
 
     def __init__(self, result: ObjectiveResult | KeyResultResult | KPIResult) -> None:
         self._result = result
+        self._numbers = numbers(result)
         if isinstance(result, KPIResult):
             self.kind, self.title = "kpi", result.name
         elif isinstance(result, ObjectiveResult):
@@ -231,6 +237,8 @@ class _Tagged:
             self.kind, self.title = "key_result", result.title
 
     def __getattr__(self, name: str) -> object:
+        if name in Numbers._fields:
+            return getattr(self._numbers, name)
         return getattr(self._result, name)
 
 

@@ -17,6 +17,7 @@ from okrkit._objective import Objective
 from okrkit._outside import Outside, check_outside, unused_check_ins, within
 from okrkit._period import Period
 from okrkit._plan import Options, Plan
+from okrkit._results import numbers
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements, stable
@@ -289,15 +290,16 @@ class History:
         rows = []
         for card in self._cards:
             result = card[id]
+            shown = numbers(result)
             rows.append(
                 HistoryRow(
                     as_of=card.as_of,
-                    value=result.value,
-                    progress=result.progress,
-                    score=result.score,
-                    expected=result.expected,
+                    value=shown.value,
+                    progress=shown.progress,
+                    score=shown.score,
+                    expected=shown.expected,
                     status=result.status,
-                    forecast=result.forecast,
+                    forecast=shown.forecast,
                 )
             )
         return tuple(rows)

@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from okrkit._format import percent
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult, numbers
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 
@@ -183,6 +183,6 @@ def _history_row(cards: list[Scorecard], id: str, title: str, depth: int) -> str
         result = card[id]
         cells.append(
             f'<td style="{_CELL};background:{COLOURS[result.status]};color:#000" '
-            f'data-status="{result.status.name}">{_score(result.score)}</td>'
+            f'data-status="{result.status.name}">{_score(numbers(result).score)}</td>'
         )
     return f'<tr data-kind="{kind}" data-id="{escape(id)}">{"".join(cells)}</tr>'

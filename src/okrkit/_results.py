@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import attrs
 
@@ -125,8 +126,6 @@ class ObjectiveResult:
     health: tuple[str, ...]
     related: tuple[str, ...]
     reason: str
-    value: float | None = None
-    forecast: float | None = None
     probability: float | None = None
     contributions: tuple[Contribution, ...] = ()
 
@@ -170,11 +169,6 @@ class KPIResult:
     previous_value: float | None
     change: float | None
     reason: str
-    progress: float | None = None
-    score: float | None = None
-    expected: float | None = None
-    forecast: float | None = None
-    confidence: float | None = None
 
     @property
     def kind(self) -> str:
@@ -183,3 +177,41 @@ class KPIResult:
 
 
 Result = ObjectiveResult | KeyResultResult | KPIResult
+
+
+class Numbers(NamedTuple):
+    """The numbers any result has, for tables of mixed kinds (None: not its kind's).
+
+    Each result type carries only its own fields; code that shows objectives,
+    key results and KPIs side by side (a history, a frame) reads this.
+    """
+
+    value: float | None
+    progress: float | None
+    score: float | None
+    expected: float | None
+    forecast: float | None
+
+
+def numbers(result: Result) -> Numbers:
+    """Return the value, progress, score, expected and forecast any result has.
+
+    >>> from datetime import date
+    >>> from okrkit import evaluate, Objective, KeyResult, Period
+    >>> card = evaluate([Objective("o", "O", period=Period.year(2026),
+    ...     key_results=[KeyResult("k", "K", start=0, target=1)])],
+    ...     as_of=date(2026, 7, 2))
+    >>> numbers(card["o"])
+    Numbers(value=None, progress=0.0, score=0.0, expected=0.49..., forecast=None)
+    """
+    if isinstance(result, KeyResultResult):
+        return Numbers(
+            result.value,
+            result.progress,
+            result.score,
+            result.expected,
+            result.forecast,
+        )
+    if isinstance(result, ObjectiveResult):
+        return Numbers(None, result.progress, result.score, result.expected, None)
+    return Numbers(result.value, None, None, None, None)

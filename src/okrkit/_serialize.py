@@ -619,6 +619,12 @@ class _Object(Codec):
             return _BAD
         bad = _check_header(data, name, path, errors, nested=True)
         unknown = sorted(set(data) - set(self.fields) - {"schema_version", "type"})
+        if errors.version == 1:  # fields version 2 retired; they were always null
+            unknown = [
+                key
+                for key in unknown
+                if key not in _RETIRED.get(self.kind, ()) or data[key] is not None
+            ]
         for key in unknown:
             errors.add(_join(path, key), f"is not a field of {name}")
         values = {}
@@ -709,6 +715,12 @@ def _object(kind: type) -> _Object:
 
 
 _ID = _Str(pattern=IDENTIFIER_PATTERN, expected="a non-blank id")
+# Fields of version 1 that version 2 dropped: padding that was always null.
+_RETIRED: dict[type, frozenset[str]] = {
+    KPIResult: frozenset({"progress", "score", "expected", "forecast", "confidence"}),
+    ObjectiveResult: frozenset({"value", "forecast"}),
+}
+
 _OVERRIDES: dict[tuple[type, str], Codec] = {
     (Band, "lo"): _Number(infinite=-1),
     (Band, "hi"): _Number(infinite=1),
