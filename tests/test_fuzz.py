@@ -461,31 +461,14 @@ NOT_CALLABLE = {
 # types) that may still let junk escape.  The harness skips them; each entry
 # is to be removed once its owner fixes it.
 KNOWN_GAPS = {
+    # from_dict(kind, data) takes its arguments by position only, which the
+    # harness (it replaces arguments by name) cannot call; test_serialize
+    # fuzzes it directly.
     "from_dict",
-    "to_dict",
     "json_schema",
     "Series",
-    "Series.build",
-    "Series.aggregate",
-    "Series.bounds",
-    "Series.key",
-    "Series.latest",
-    "Series.window",
     "Scorecard",
-    "KeyResult.at_least",
-    "KeyResult.at_most",
-    "KeyResult.within",
-    "KeyResult.milestones",
-    "KeyResult.done",
-    "KeyResult.relative",
-    "KeyResult.rate",
     "KeyResult.resolve",
-    "KeyResult.progress",
-    "KeyResult.value_for",
-    "Kind",
-    "KPI.ratio",
-    "KPI.target_at",
-    "KPI.thresholds_at",
     "KeyResultResult",
     "KPIResult",
     "ObjectiveResult",
@@ -503,7 +486,6 @@ KNOWN_GAPS = {
     "Organisation",
     "Organisation.evaluate",
     "OwnerCalibration",
-    "Scorecard.records",
     "Scorecard.to_frame",
     "Series.in_unit",
     "Series.last_before",
@@ -512,7 +494,6 @@ KNOWN_GAPS = {
     "Series.row_confidence",
     "Checkins",
     "Checkins.from_frame",
-    "Checkins.groups",
 }
 
 
@@ -578,10 +559,49 @@ RECEIVERS = {
     "Cascade": CASCADE,
     "Conversion": units.Conversion(60.0),
     "Scorecard": CARD,
+    "Series": okrkit.Series.build("k", [okrkit.Measurement(date(2026, 1, 5), 1.0)]),
+    "KeyResult": KR,
+    "KPI": okrkit.KPI(
+        "n", "N", direction=Direction.HIGHER_IS_BETTER, thresholds=LIGHTS
+    ),
+    "Checkins": okrkit.Checkins.from_rows([("k", date(2026, 1, 5), 1.0)]),
 }
 
 # One valid call per entry point: positional arguments and keywords.
 BASELINE = {
+    "to_dict": ([Q1], {}),
+    "Series.build": (
+        ["k", [okrkit.Measurement(date(2026, 1, 5), 1.0)]],
+        {"unit": None, "tz": UTC},
+    ),
+    "Series.aggregate": ([Aggregation.SUM], {"as_of": date(2026, 2, 1)}),
+    "Series.bounds": ([0.0, 1e12], {"inclusive": True}),
+    "Series.key": ([date(2026, 1, 5)], {}),
+    "Series.latest": ([date(2026, 2, 1)], {}),
+    "Series.window": ([], {"start": date(2026, 1, 1), "as_of": date(2026, 2, 1)}),
+    "KeyResult.at_least": (["a", "A", 10.0], {"partial": True}),
+    "KeyResult.at_most": (["a", "A", 10.0], {"partial": False}),
+    "KeyResult.within": (["w", "W", 1.0, 2.0], {"tolerance": 0.5}),
+    "KeyResult.milestones": (["s", "S", (okrkit.Milestone("beta"),)], {}),
+    "KeyResult.done": (["d", "D"], {}),
+    "KeyResult.relative": ([], {"id": "r", "title": "R", "kpi": "n", "change": 0.2}),
+    "KeyResult.rate": (["t", "T"], {"target": 20.0, "per": "month"}),
+    "KeyResult.progress": ([5.0], {}),
+    "KeyResult.value_for": ([0.5], {}),
+    "Kind": (["linear"], {}),
+    "KPI.ratio": (
+        ["c", "C"],
+        {
+            "numerator": "o",
+            "denominator": "v",
+            "direction": Direction.HIGHER_IS_BETTER,
+            "thresholds": LIGHTS,
+        },
+    ),
+    "KPI.target_at": ([date(2026, 1, 5)], {}),
+    "KPI.thresholds_at": ([date(2026, 1, 5)], {}),
+    "Scorecard.records": (["objectives"], {}),
+    "Checkins.groups": ([], {}),
     "evaluate": ([[OBJ]], {"as_of": date(2026, 2, 1), "measurements": {}}),
     "evaluate_key_result": (
         [KR, [okrkit.Measurement(date(2026, 1, 5), 3.0)]],

@@ -12,6 +12,7 @@ import attrs
 
 from okrkit import _validate
 from okrkit._aggregation import Aggregation
+from okrkit._status import SafeLookup
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 from okrkit.units import normalize_for
 
@@ -19,7 +20,7 @@ RatePer = Literal["week", "month", "quarter"]
 Phases = Mapping[date, float] | Iterable[tuple[date, float]]
 
 
-class Kind(enum.Enum):
+class Kind(enum.Enum, metaclass=SafeLookup):
     """What kind of key result it is, which decides how progress is computed.
 
     >>> Kind.LINEAR.value

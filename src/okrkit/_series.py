@@ -143,6 +143,10 @@ class Series:
         ``start`` is inclusive; ``end`` too unless ``inclusive`` is False.
         Both are instants (see :meth:`key`).
         """
+        if type(end) is not float or (start is not None and type(start) is not float):
+            subject = f"Series {self.id!r}"
+            end = _validate.real(subject, "end", end)
+            start = None if start is None else _validate.real(subject, "start", start)
         lo = 0 if start is None else bisect_left(self.times, start)
         cut = bisect_right if inclusive else bisect_left
         return lo, max(lo, cut(self.times, end, lo))
