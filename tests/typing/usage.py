@@ -73,7 +73,7 @@ def build() -> Scorecard:
 
 
 def use(card: Scorecard) -> str:
-    score: float | None = card["grow"].score
+    score: float | None = card.objective("grow").score
     status: Status = card["grow"].status
     data = to_dict(card)
     again: Scorecard = from_dict(Scorecard, data)
