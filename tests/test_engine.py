@@ -381,3 +381,24 @@ class TestPartOfAnOrganisation:
         """Only 'error' and 'finding' are policies."""
         with pytest.raises(InvalidValueError, match="field 'outside'"):
             evaluate([self.team], as_of=MID, outside="ignore")
+
+
+class TestDeepCascades:
+    def test_a_ten_thousand_deep_chain_is_evaluated_and_read(self):
+        """No recursion limit: 10,000 levels evaluate, and every result is made."""
+        chain = [Objective("o0", "O0", period=Q1)] + [
+            Objective(f"o{i}", f"O{i}", period=Q1, parent=f"o{i - 1}")
+            for i in range(1, 10_000)
+        ]
+        card = evaluate(chain, as_of=MID)
+        assert len(card.objectives) == 10_000
+        assert card["o0"].probability is None  # nothing measured: no likelihood
+        assert card["o9999"].depth == 9_999
+
+    def test_one_of_a_label_is_singular(self):
+        """'toward 1 incident', not '1 incidents'."""
+        incidents = kr("k", start=5, target=1, label="incidents")
+        card = evaluate(
+            [one(incidents)], measurements={"k": [Measurement(D, 3)]}, as_of=MID
+        )
+        assert "toward 1 incident (" in card["k"].reason

@@ -317,38 +317,52 @@ class Engine:
             return ()
         return split(items)
 
-    def _item_chance(self, id: str) -> float | None:
-        """A key result's chance of its target, or a child objective's of 1.0."""
-        key = (id, -1.0)  # the key results' own entries in the cache
-        if key not in self.chances:
-            scored = self.key_results.get(id)
-            if scored is not None:
-                self.chances[key] = reach_chance(scored, self.plan.options.clock)
-            else:
-                self.chances[key] = self._chance(id, 1.0)
-        return self.chances[key]
-
     def _chance(self, id: str, threshold: float) -> float | None:
         """The chance objective ``id`` reaches ``threshold``, children independent.
 
-        A child objective counts with its chance of a full score.
+        A child objective counts with its chance of a full score.  Those are
+        worked out first, deepest first, without recursion: a cascade may be
+        thousands of levels deep.
         """
         key = (id, threshold)
         if key not in self.chances:
-            probabilities, weights, scores = [], [], []
-            for child, weight, score in self.items.get(id, ()):
-                if score is None or weight == 0:
-                    continue  # skipped, or counting for nothing
-                chance = self._item_chance(child)
-                if chance is None:  # one unknown chance leaves the whole unknown
-                    self.chances[key] = None
-                    return None
-                probabilities.append(chance)
-                weights.append(weight)
-                scores.append(score)
-            self.chances[key] = objective_probability(
-                probabilities, weights, threshold, scores
-            )
+            order, waiting = [], [id]
+            while waiting:
+                current = waiting.pop()
+                order.append(current)
+                waiting.extend(
+                    child
+                    for child, _, _ in self.items.get(current, ())
+                    if child in self.objectives and (child, 1.0) not in self.chances
+                )
+            for current in reversed(order[1:]):  # children before their parents
+                if (current, 1.0) not in self.chances:
+                    self.chances[(current, 1.0)] = self._combine(current, 1.0)
+            self.chances[key] = self._combine(id, threshold)
+        return self.chances[key]
+
+    def _combine(self, id: str, threshold: float) -> float | None:
+        """An objective's chance from its items' (child objectives' known first)."""
+        probabilities, weights, scores = [], [], []
+        for child, weight, score in self.items.get(id, ()):
+            if score is None or weight == 0:
+                continue  # skipped, or counting for nothing
+            scored = self.key_results.get(child)
+            if scored is None:
+                chance = self.chances[(child, 1.0)]
+            else:
+                chance = self._key_result_chance(child, scored)
+            if chance is None:  # one unknown chance leaves the whole unknown
+                return None
+            probabilities.append(chance)
+            weights.append(weight)
+            scores.append(score)
+        return objective_probability(probabilities, weights, threshold, scores)
+
+    def _key_result_chance(self, id: str, scored: Scored) -> float | None:
+        key = (id, -1.0)  # the key results' own entries in the cache
+        if key not in self.chances:
+            self.chances[key] = reach_chance(scored, self.plan.options.clock)
         return self.chances[key]
 
 

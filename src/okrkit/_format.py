@@ -33,12 +33,19 @@ def quantity(value: float, unit: str | None, label: str = "") -> str:
 
     >>> quantity(3.846, "percent"), quantity(1250, "USD")
     ('3.8 %', '1,250 USD')
-    >>> quantity(20, None, "customers")
-    '20 customers'
+    >>> quantity(20, None, "customers"), quantity(1, None, "incidents")
+    ('20 customers', '1 incident')
     """
     text = number(value)
-    suffix = symbol(unit) if unit else label
+    suffix = symbol(unit) if unit else _count_noun(label, text)
     return f"{text} {suffix}" if suffix else text
+
+
+def _count_noun(label: str, text: str) -> str:
+    """'1 incident', not '1 incidents': a plain English plural loses its s at one."""
+    if text == "1" and label.endswith("s") and not label.endswith("ss"):
+        return label[:-1]
+    return label
 
 
 def percent(share: float) -> str:
