@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from okrkit import _validate
 from okrkit._format import percent
-from okrkit._results import KeyResultResult, ObjectiveResult
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 
@@ -19,8 +19,11 @@ def _indent(depth: int) -> str:
     return "  " * MAX_INDENT + f"[{depth}] "
 
 
-def render(scorecard: Scorecard) -> str:
+def render(scorecard: Scorecard, *, gaps: bool = False) -> str:
     """Return the scorecard as a text table, indented by cascade level.
+
+    With ``gaps=True`` each objective's line also names the child that
+    leaves the largest gap to a full score (see ``Scorecard.largest_gap``).
 
     Indentation stops at 20 levels; a deeper line shows its level as
     ``[21]`` after the last indent, so a very deep cascade stays readable
@@ -47,15 +50,24 @@ def render(scorecard: Scorecard) -> str:
     G   50 %      50 %    > Reach 100: 50 of 100 (50 %) at 50 % of 2026-Q1, on track.
     R    0 %      50 %    > Open Lisbon office: not done (0 %) at 50 % of 2026-Q1,
     off track.
+    >>> print(render(card, gaps=True).splitlines()[3])
+    R   25 %      50 %  Grow  [Ana, 2026-Q1]  largest gap: Open Lisbon office (50 %)
     """
     _validate.of_type("render", "scorecard", scorecard, Scorecard, "a Scorecard")
+    _validate.of_type("render", "gaps", gaps, bool, "True or False")
     lines = [
         f"Scorecard as of {scorecard.as_of.isoformat()}   ({_LEGEND})",
         "",
         "   score  expected",
     ]
     for objective in scorecard:
-        lines.append(_objective_line(objective))
+        line = _objective_line(objective)
+        gap = scorecard.largest_gap(objective.id) if gaps else None
+        if gap is not None:
+            child = scorecard[gap.id]
+            title = child.name if isinstance(child, KPIResult) else child.title
+            line += f"  largest gap: {title} ({percent(gap.gap)})"
+        lines.append(line)
         for kr in scorecard.key_results_of(objective.id):
             lines.append(_key_result_line(kr, objective.depth))
         for kpi_id in objective.health:
