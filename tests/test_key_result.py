@@ -28,7 +28,13 @@ from okrkit import (
 )
 from okrkit import testing as okrkit_testing
 from okrkit._key_result import KIND_FIELDS, RULES
-from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownUnitError
+from okrkit.exceptions import (
+    InvalidTypeError,
+    InvalidValueError,
+    OkrkitError,
+    UnknownUnitError,
+    safe_repr,
+)
 from okrkit.scoring import GoogleGrading, Linear, Pace
 
 Q1 = Period.quarter(2026, 1)
@@ -957,3 +963,12 @@ class TestStrictConstructors:
             KeyResult("k", "K", start=float("nan"), target=1.0)
         with pytest.raises(InvalidTypeError, match="field 'title'"):
             KeyResult("k", b"K", start=0.0, target=1.0)  # type: ignore[arg-type]
+
+
+@given(st.one_of(st.none(), st.text(), st.booleans(), st.lists(st.integers())))
+def test_resolve_refuses_junk_baselines(junk):
+    """resolve(junk) raises an OkrkitError naming the value, never a TypeError."""
+    relative = KeyResult.relative("r", "R", kpi="v", change=0.2)
+    with pytest.raises(OkrkitError) as info:
+        relative.resolve(junk)
+    assert safe_repr(junk)[:20] in str(info.value)

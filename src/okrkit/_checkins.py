@@ -208,6 +208,18 @@ but column 'id' has 1; expected one item per row in every column.
         """
         nw = _narwhals()
         names = [id, at, value, confidence, note, unit_column]
+        for field, name in zip(
+            ("id", "at", "value", "confidence", "note", "unit_column"),
+            names,
+            strict=True,
+        ):
+            if name is not None and (type(name) is not str or not name):
+                raise InvalidTypeError(
+                    subject="Checkins.from_frame",
+                    field=field,
+                    value=name,
+                    expected="the name of a column of the frame",
+                )
         columns = _frame_columns(nw, frame, names)
         if unit_column is not None:
             if unit is not None:

@@ -210,6 +210,22 @@ class History:
     _owners: dict[str, Objective] = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        # Made by history(); checked when built by hand.
+        for field, value, kind in (
+            ("dates", self.dates, date),
+            ("cards", self._cards, Scorecard),
+            ("objectives", self._objectives, Objective),
+            ("kpis", self._kpis, KPI),
+        ):
+            _validate.tuple_of("History", field, value, kind, f"{kind.__name__}s")
+        if len(self.dates) != len(self._cards):
+            raise InvalidValueError(
+                subject="History",
+                field="cards",
+                value=len(self._cards),
+                expected=f"one scorecard per date ({len(self.dates)})",
+            )
+        check_tz("History", self._tz)
         # Plain dicts, built here and never changed: the value stays immutable.
         by_date = dict(zip(self.dates, self._cards, strict=True))
         definitions: dict[str, Definition] = {k.id: k for k in self._kpis}

@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from okrkit import _validate
 from okrkit._results import (
     Contribution,
     KeyResultResult,
@@ -66,6 +67,17 @@ class Scorecard:
     )
 
     def __attrs_post_init__(self) -> None:
+        # Built by evaluate() or from_dict(); checked when built by hand.
+        _validate.instant("Scorecard", "as_of", self.as_of)
+        for field, kind in (
+            ("objectives", ObjectiveResult),
+            ("key_results", KeyResultResult),
+            ("kpis", KPIResult),
+            ("findings", Finding),
+        ):
+            _validate.tuple_of(
+                "Scorecard", field, getattr(self, field), kind, f"{kind.__name__}s"
+            )
         index: dict[str, Result] = {}
         for group in (self.objectives, self.key_results, self.kpis):
             for result in group:

@@ -23,7 +23,13 @@ from okrkit.exceptions import (
     InvalidValueError,
     OkrkitError,
 )
-from okrkit.units import Conversion, UnitLike, conversion, normalize_unit
+from okrkit.units import (
+    Conversion,
+    UnitLike,
+    conversion,
+    normalize_for,
+    normalize_unit,
+)
 
 if TYPE_CHECKING:
     from okrkit._checkins import Checkins
@@ -119,6 +125,7 @@ class Series:
 
     def measurement(self, index: int) -> Measurement:
         """Return the check-in at ``index`` in series order."""
+        index = self._checked(index)
         rows = self._rows
         if isinstance(rows, TableRows):
             return rows.measurement(index)
@@ -194,8 +201,19 @@ class Series:
         index = bisect_right(self.times, self.key(as_of))
         return self.measurement(index - 1) if index else None
 
+    def _checked(self, index: object) -> int:
+        if type(index) is int and -len(self.times) <= index < len(self.times):
+            return index
+        raise InvalidValueError(
+            subject=f"Series {self.id!r}",
+            field="index",
+            value=index,
+            expected=f"a position from 0 to {len(self.times) - 1}",
+        )
+
     def row_at(self, index: int) -> date:
         """Return when the check-in at ``index`` was made, as given."""
+        index = self._checked(index)
         rows = self._rows
         if isinstance(rows, TableRows):
             return rows.table.ats[rows.order[index]]
@@ -203,6 +221,7 @@ class Series:
 
     def row_confidence(self, index: int) -> float | None:
         """Return the stated confidence of the check-in at ``index``."""
+        index = self._checked(index)
         rows = self._rows
         if isinstance(rows, TableRows):
             return rows.table.confidences[rows.order[index]]
@@ -210,10 +229,14 @@ class Series:
 
     def last_before(self, at: float) -> int:
         """Return the index of the last check-in at or before instant ``at``, or -1."""
+        if type(at) is not float:
+            at = _validate.real(f"Series {self.id!r}", "at", at)
         return bisect_right(self.times, at) - 1
 
     def in_unit(self, unit: str | None) -> Series:
         """Return this series with its values converted to ``unit``."""
+        if unit is not None:
+            unit = normalize_for(f"Series {self.id!r}", "unit", unit)
         if unit == self.unit:
             return self
         try:

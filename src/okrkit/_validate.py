@@ -152,3 +152,16 @@ def instant(subject: str, field: str, value: object) -> date | datetime:
             expected="a datetime.date or datetime.datetime",
         )
     return value
+
+
+def tuple_of(subject: str, field: str, value: object, kind: type, what: str) -> None:
+    """Check that ``value`` is a tuple whose every item is a ``kind``.
+
+    >>> tuple_of("Scorecard", "kpis", (1.0,), float, "a float")
+    """
+    if type(value) is not tuple:
+        raise InvalidTypeError(
+            subject=subject, field=field, value=value, expected=f"a tuple of {what}"
+        )
+    for item in value:
+        of_type(subject, field, item, kind, what)
