@@ -68,16 +68,47 @@ def evaluate(
     >>> card["signups"].value, card["signups"].progress
     (1500.0, 0.5)
     """
-    outside = check_outside("evaluate", outside)
+    plan, store, findings = prepare(
+        "evaluate",
+        objectives,
+        kpis=kpis,
+        measurements=measurements,
+        as_of=as_of,
+        options=(scoring, rollup, pace, tz),
+        outside=outside,
+    )
+    previous = check_previous(previous, plan.kpis)
+    return Engine(plan, store, previous, findings).run()
+
+
+def prepare(
+    subject: str,
+    objectives: Iterable[Objective],
+    *,
+    kpis: Iterable[KPI],
+    measurements: Measurements,
+    as_of: date,
+    options: tuple[ScoringStrategy | None, RollUp | None, Pace | None, tzinfo],
+    outside: object,
+    keep_all: bool = False,
+) -> tuple[Plan, CheckinStore, list[Finding]]:
+    """Check the arguments; make the plan, the store and the policy's findings.
+
+    This is what evaluate() and history() share.
+
+    ``options`` are (scoring, rollup, pace, tz); ``keep_all`` keeps every
+    series for a run at many dates.
+    """
+    policy = check_outside(subject, outside)
     cut: list[Finding] = []
-    if outside == "finding":
+    if policy == "finding":
         kpis = tuple(kpis)
         objectives, cut = within(objectives, kpis)
-    cascade = Cascade.build(objectives, kpis=kpis, subject="evaluate")
-    _validate.instant("evaluate", "as_of", as_of)
-    options = Options.of("evaluate", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
-    plan = Plan.build(cascade, as_of=as_of, options=options)
-    previous = check_previous(previous, plan.kpis)
-    store = CheckinStore(measurements, options.clock, plan.at)
-    unknown = plan.check_ids(store.given(), refuse_unknown=outside == "error")
-    return Engine(plan, store, previous, cut + unused_check_ins(unknown)).run()
+    cascade = Cascade.build(objectives, kpis=kpis, subject=subject)
+    _validate.instant(subject, "as_of", as_of)
+    scoring, rollup, pace, tz = options
+    settings = Options.of(subject, scoring=scoring, rollup=rollup, pace=pace, tz=tz)
+    plan = Plan.build(cascade, as_of=as_of, options=settings)
+    store = CheckinStore(measurements, settings.clock, plan.at, keep_all=keep_all)
+    unknown = plan.check_ids(store.given(), refuse_unknown=policy == "error")
+    return plan, store, cut + unused_check_ins(unknown)

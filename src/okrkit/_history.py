@@ -11,18 +11,17 @@ import attrs
 from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._engine import Engine
+from okrkit._evaluate import prepare
 from okrkit._key_result import KeyResult
 from okrkit._kpi import KPI
 from okrkit._objective import Objective
-from okrkit._outside import Outside, check_outside, unused_check_ins, within
+from okrkit._outside import Outside, check_outside
 from okrkit._period import Period
-from okrkit._plan import Options, Plan
 from okrkit._results import numbers
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements, stable
 from okrkit._time import Clock, check_tz, instant_key
-from okrkit.alignment import Cascade, Finding
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
 from okrkit.scoring import Pace, RollUp, ScoringStrategy
 
@@ -163,16 +162,16 @@ def _evaluate_each(
     and converted once, and each date only looks its windows up.  Each
     scorecard equals ``evaluate(..., as_of=day)``.
     """
-    cut: list[Finding] = []
-    if outside == "finding":
-        cut_objectives, cut = within(objectives, kpis)
-        objectives = tuple(cut_objectives)
-    cascade = Cascade.build(objectives, kpis=kpis, subject="history")
-    options = Options.of("history", scoring=scoring, rollup=rollup, pace=pace, tz=tz)
-    plan = Plan.build(cascade, as_of=dates[-1], options=options)
-    store = CheckinStore(measurements, options.clock, plan.at, keep_all=True)
-    unknown = plan.check_ids(store.given(), refuse_unknown=outside == "error")
-    findings = cut + unused_check_ins(unknown)
+    plan, store, findings = prepare(
+        "history",
+        objectives,
+        kpis=kpis,
+        measurements=measurements,
+        as_of=dates[-1],
+        options=(scoring, rollup, pace, tz),
+        outside=outside,
+        keep_all=True,
+    )
     return tuple(Engine(plan.at_date(day), store, {}, findings).run() for day in dates)
 
 
