@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from conftest import kr, obj
 from okrkit import (
     KPI,
+    Contribution,
     Direction,
     Measurement,
     Objective,
@@ -15,7 +16,6 @@ from okrkit import (
     Thresholds,
     evaluate,
 )
-from okrkit._contributions import Contribution, contributions, largest_gap
 from okrkit.exceptions import UnknownIdError
 from okrkit.scoring import Linear, RollUp, minimum
 
@@ -28,7 +28,7 @@ DAY = date(2026, 2, 1)
 def parts(card, id_, objectives, **kw):
     return [
         (c.id, c.weight, c.score, round(c.contribution, 12), round(c.gap, 12))
-        for c in contributions(card, id_)
+        for c in card.contributions(id_)
     ]
 
 
@@ -52,7 +52,7 @@ class TestObjective:
             ("c2", 1.0, 0.2, 0.05, 0.2),
             ("team", 2.0, pytest.approx(0.7), 0.35, 0.15),
         ]
-        total = math.fsum(c.contribution for c in contributions(card, "co"))
+        total = math.fsum(c.contribution for c in card.contributions("co"))
         assert total == pytest.approx(card["co"].score, abs=1e-15)
 
     def test_team(self):
@@ -189,8 +189,8 @@ class TestDrivenKeyResult:
             thresholds=Thresholds.higher_is_better(red_below=0, green_from=30),
         )
         card = evaluate(self.objectives, kpis=[kpi], measurements=self.data, as_of=MID)
-        assert contributions(card, "other") == ()
-        assert contributions(card, "nps") == ()
+        assert card.contributions("other") == ()
+        assert card.contributions("nps") == ()
 
 
 class TestErrors:
@@ -199,13 +199,13 @@ class TestErrors:
         objectives = (obj("o", kr("a")),)
         card = evaluate(objectives, as_of=MID)
         with pytest.raises(UnknownIdError, match="nope"):
-            contributions(card, "nope")
+            card.contributions("nope")
 
     def test_only_a_weighted_mean_splits(self):
         """A minimum roll-up has no contributions to show."""
         objectives = (obj("o", kr("a")),)
         card = evaluate(objectives, as_of=MID, rollup=RollUp(combine=minimum))
-        assert contributions(card, "o") == ()
+        assert card.contributions("o") == ()
 
 
 class TestLargestGap:
@@ -217,7 +217,7 @@ class TestLargestGap:
             measurements={"a": [Measurement(DAY, 80)], "b": [Measurement(DAY, 50)]},
             as_of=MID,
         )
-        gap = largest_gap(card, "o")
+        gap = card.largest_gap("o")
         assert gap == Contribution(
             id="a",
             weight=3.0,
@@ -230,13 +230,13 @@ class TestLargestGap:
             measurements={"a": [Measurement(DAY, 100)], "b": [Measurement(DAY, 100)]},
             as_of=MID,
         )
-        assert largest_gap(full, "o") is None
+        assert full.largest_gap("o") is None
 
     def test_ties_go_to_the_first(self):
         """Equal gaps: the first child in order."""
         objectives = (obj("o", kr("a"), kr("b")),)
         card = evaluate(objectives, as_of=MID)
-        found = largest_gap(card, "o")
+        found = card.largest_gap("o")
         assert found is not None
         assert found.id == "a"
 
@@ -299,7 +299,7 @@ def test_contributions_sum_to_the_score(organisation):
     card = evaluate(objectives, measurements=data, as_of=MID, rollup=rollup)
     ids = [o.id for o in objectives] + [k.id for o in objectives for k in o.key_results]
     for id_ in ids:
-        found = contributions(card, id_)
+        found = card.contributions(id_)
         score = card[id_].score
         if score is None or not found:
             assert all(c.contribution == 0 and c.gap == 0 for c in found)
@@ -320,5 +320,5 @@ def test_driven_key_results_are_explained(organisation):
         target = objective.contributes_to
         if target is None or target in data or target in fed:
             continue
-        found = contributions(card, target)
+        found = card.contributions(target)
         assert objective.id in [c.id for c in found]

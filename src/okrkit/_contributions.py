@@ -14,7 +14,6 @@ import math
 from collections.abc import Sequence
 
 from okrkit._results import Contribution
-from okrkit._scorecard import Scorecard
 
 Item = tuple[str, float, float | None]  # id, weight, score as counted (None: skipped)
 
@@ -39,13 +38,3 @@ def split(items: Sequence[Item]) -> tuple[Contribution, ...]:
             )
         )
     return tuple(found)
-
-
-def contributions(card: Scorecard, id: str) -> tuple[Contribution, ...]:
-    """Return :meth:`Scorecard.contributions` (a function, for ``map`` and friends)."""
-    return card.contributions(id)
-
-
-def largest_gap(card: Scorecard, id: str) -> Contribution | None:
-    """Return :meth:`Scorecard.largest_gap`."""
-    return card.largest_gap(id)

@@ -14,7 +14,7 @@ from okrkit._measurement import Measurement
 from okrkit._objective import Objective
 from okrkit._period import Period
 from okrkit._render import render
-from okrkit._results import KPIResult
+from okrkit._results import title_of
 from okrkit._scorecard import Scorecard
 from okrkit._status import Direction
 from okrkit.thresholds import Thresholds
@@ -347,8 +347,7 @@ def likelihood(card: Scorecard) -> str:
         goal = "1.0" if objective.committed else "0.7"
         said = "" if chance is None else f"{percent(chance)} likely to reach {goal}; "
         if gap is not None:
-            child = card[gap.id]
-            title = child.name if isinstance(child, KPIResult) else child.title
+            title = title_of(card[gap.id])
             said += f"largest gap: {title} ({percent(gap.gap)} of the score)"
         if said:
             lines.append(f"- {objective.title}: {said}")

@@ -19,6 +19,7 @@ from okrkit._results import (
     Numbers,
     ObjectiveResult,
     numbers,
+    title_of,
 )
 from okrkit._scorecard import Scorecard
 from okrkit.exceptions import InvalidValueError, MissingExtraError
@@ -221,6 +222,9 @@ def history_records(cards: Sequence[Scorecard]) -> tuple[Row, ...]:
     return tuple(rows)
 
 
+_KIND = {KPIResult: "kpi", ObjectiveResult: "objective", KeyResultResult: "key_result"}
+
+
 class _Tagged:
     """A result with its kind as a column value and its title (a KPI's name)."""
 
@@ -229,12 +233,7 @@ class _Tagged:
     def __init__(self, result: ObjectiveResult | KeyResultResult | KPIResult) -> None:
         self._result = result
         self._numbers = numbers(result)
-        if isinstance(result, KPIResult):
-            self.kind, self.title = "kpi", result.name
-        elif isinstance(result, ObjectiveResult):
-            self.kind, self.title = "objective", result.title
-        else:
-            self.kind, self.title = "key_result", result.title
+        self.kind, self.title = _KIND[type(result)], title_of(result)
 
     def __getattr__(self, name: str) -> object:
         if name in Numbers._fields:

@@ -223,7 +223,7 @@ def _window_value(
     aggregation: Aggregation,
 ) -> float | None:
     if kpi is not None:
-        return aggregate_kpi(kpi, parts, window, aggregation)[0]
+        return aggregate_kpi(kpi, parts, window, aggregation)
     series = parts[0]
     lo, hi = series.bounds(window.start, window.end, inclusive=window.inclusive)
     return aggregation.apply(series.values[lo:hi])
@@ -251,7 +251,7 @@ def _baseline(
     except PeriodError:  # a period in year 1 has nothing before it
         return None
     window = Window(clock.day(earlier.start), start, False)
-    return aggregate_kpi(kpi, parts, window, aggregation)[0]
+    return aggregate_kpi(kpi, parts, window, aggregation)
 
 
 def _rate_value(

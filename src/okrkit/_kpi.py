@@ -12,9 +12,7 @@ import attrs
 from okrkit import _validate
 from okrkit._aggregation import Aggregation
 from okrkit._cadence import Cadence
-from okrkit._measurement import Measurement
 from okrkit._period import Period
-from okrkit._series import Series
 from okrkit._status import Direction
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 from okrkit.thresholds import Thresholds
@@ -23,7 +21,6 @@ from okrkit.units import normalize_for
 Target = float | tuple[tuple[Period, float], ...] | None
 #: What ``KPI(target=...)`` takes: a number, per-period numbers, or None.
 TargetInput = float | Mapping[Period, float] | Iterable[tuple[Period, float]] | None
-MeasurementSource = Series | Iterable[Measurement]
 
 
 def _target_shape(value: TargetInput) -> Target:

@@ -104,26 +104,33 @@ def aggregate_kpi(
     parts: tuple[Series, ...],
     window: Window,
     aggregation: Aggregation | None = None,
-) -> tuple[float | None, str]:
-    """Return the KPI's value over a window, and why it is None if it is.
+) -> float | None:
+    """Return the KPI's value over a window (None without data, or over 0).
 
     A ratio KPI aggregates numerator and denominator separately, then divides.
     """
     how = aggregation or kpi.aggregation
-    values = []
-    for part in parts:
-        lo, hi = part.bounds(window.start, window.end, inclusive=window.inclusive)
-        values.append(how.apply(part.values[lo:hi]))
+    values = [_over(part, window, how) for part in parts]
     if not kpi.is_ratio:
-        return values[0], ""
+        return values[0]
     numerator, denominator = values
-    if numerator is None or denominator is None:
-        return None, ""
-    if denominator == 0:
-        return None, f"its denominator ({kpi.denominator}) is 0"
+    if numerator is None or denominator is None or denominator == 0:
+        return None
     ratio_unit = _ratio_unit(kpi.numerator_unit, kpi.denominator_unit)
     value = conversion(ratio_unit, kpi.unit).apply(numerator / denominator)
-    return _validate.real(f"KPI {kpi.id!r}", "value", value), ""
+    return _validate.real(f"KPI {kpi.id!r}", "value", value)
+
+
+def _over(part: Series, window: Window, how: Aggregation) -> float | None:
+    lo, hi = part.bounds(window.start, window.end, inclusive=window.inclusive)
+    return how.apply(part.values[lo:hi])
+
+
+def _why_none(kpi: KPI, parts: tuple[Series, ...], window: Window) -> str:
+    """Why a KPI with check-ins has no value: only a ratio's zero denominator."""
+    if kpi.is_ratio and _over(parts[1], window, kpi.aggregation) == 0:
+        return f"its denominator ({kpi.denominator}) is 0"
+    return ""
 
 
 def _ratio_unit(numerator: str | None, denominator: str | None) -> str | None:
@@ -186,7 +193,8 @@ def kpi_result(
     """Evaluate a KPI from already-built series (the engine's KPI node)."""
     today = clock.local_date(as_of) or as_of
     span = Window(None, at, True) if window is None else Window.of(window, at, clock)
-    value, why_none = aggregate_kpi(kpi, parts, span)
+    value = aggregate_kpi(kpi, parts, span)
+    why_none = "" if value is not None else _why_none(kpi, parts, span)
     last = latest(parts, at, clock)
     stale, due = staleness(kpi, last, at)
     thresholds = kpi.thresholds_at(today)
@@ -242,10 +250,8 @@ def _previous_window_value(
     offset = at - clock.day(window.start)
     end = start + offset
     if end >= clock.day(earlier.end):
-        return aggregate_kpi(kpi, parts, Window(start, clock.day(earlier.end), False))[
-            0
-        ]
-    return aggregate_kpi(kpi, parts, Window(start, end, True))[0]
+        return aggregate_kpi(kpi, parts, Window(start, clock.day(earlier.end), False))
+    return aggregate_kpi(kpi, parts, Window(start, end, True))
 
 
 def _reason(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from okrkit import _validate
 from okrkit._format import percent
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
+from okrkit._results import KeyResultResult, ObjectiveResult, title_of
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 
@@ -64,8 +64,7 @@ def render(scorecard: Scorecard, *, gaps: bool = False) -> str:
         line = _objective_line(objective)
         gap = scorecard.largest_gap(objective.id) if gaps else None
         if gap is not None:
-            child = scorecard[gap.id]
-            title = child.name if isinstance(child, KPIResult) else child.title
+            title = title_of(scorecard[gap.id])
             line += f"  largest gap: {title} ({percent(gap.gap)})"
         lines.append(line)
         for kr in scorecard.key_results_of(objective.id):

@@ -179,6 +179,11 @@ class KPIResult:
 Result = ObjectiveResult | KeyResultResult | KPIResult
 
 
+def title_of(result: Result) -> str:
+    """What a person calls a result: its title, or a KPI's name."""
+    return result.name if isinstance(result, KPIResult) else result.title
+
+
 class Numbers(NamedTuple):
     """The numbers any result has, for tables of mixed kinds (None: not its kind's).
 

@@ -47,11 +47,6 @@ def local_date(at: date, tz: tzinfo) -> date:
     return at.date()
 
 
-def key_date(key: float) -> date:
-    """Return the local calendar day that contains ``key``."""
-    return date.fromordinal(int(key // SECONDS_PER_DAY))
-
-
 def check_tz(subject: str, tz: object) -> tzinfo:
     """Return ``tz`` if it is a ``tzinfo``."""
     if not isinstance(tz, tzinfo):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from okrkit._format import number
 from okrkit._history import History
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["BANDS", "burn_up", "kpi", "scores"]
+
+_D = TypeVar("_D", KeyResult, KPI)
 
 BANDS: tuple[tuple[float, float, Status], ...] = (
     (0.0, 0.4, Status.RED),
@@ -81,14 +83,7 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
     >>> ax.get_ylabel(), len(ax.collections[0].get_offsets())  # one check-in
     ('customers', 1)
     """
-    definition = history.definition(id)
-    if not isinstance(definition, KeyResult):
-        raise InvalidValueError(
-            subject="okrkit.plot.burn_up",
-            field="id",
-            value=id,
-            expected="the id of a key result",
-        )
+    definition = _definition(history, id, KeyResult, "burn_up", "a key result")
     ax = _axes(ax, "okrkit.plot.burn_up")
     period = history.period(id)
     rows = history.of(id)
@@ -192,14 +187,7 @@ def kpi(history: History, id: str, ax: Axes | None = None) -> Axes:
     >>> kpi(past, "nps").get_title()
     'NPS'
     """
-    definition = history.definition(id)
-    if not isinstance(definition, KPI):
-        raise InvalidValueError(
-            subject="okrkit.plot.kpi",
-            field="id",
-            value=id,
-            expected="the id of a KPI",
-        )
+    definition = _definition(history, id, KPI, "kpi", "a KPI")
     ax = _axes(ax, "okrkit.plot.kpi")
     rows = history.of(id)
     when = [_x(row.as_of, history.tz) for row in rows]
@@ -251,6 +239,19 @@ def _anchors(kr: KeyResult, result: KeyResultResult) -> tuple[float, float]:
     if result.target is not None:
         return start, result.target
     return start, 1.0  # done / not done
+
+
+def _definition(history: History, id: str, kind: type[_D], chart: str, what: str) -> _D:
+    """The definition of ``id``, which must be of the kind the chart draws."""
+    definition = history.definition(id)
+    if not isinstance(definition, kind):
+        raise InvalidValueError(
+            subject=f"okrkit.plot.{chart}",
+            field="id",
+            value=id,
+            expected=f"the id of {what}",
+        )
+    return definition
 
 
 def _checkins(ax: Axes, history: History, id: str) -> tuple[tuple[date, float], ...]:
