@@ -161,6 +161,19 @@ class TestSpeedAndCopies:
         assert slow == fast == made
         assert repr(slow) == repr(made)
 
+    @given(okrkit_testing.objectives())
+    def test_every_field_is_stored_on_the_instance(self, made):
+        """Both paths store every field, in field order, in the instance's dictionary.
+
+        That dictionary is what pickle and copy carry, so it must be whole.
+        """
+        names = [field.name for field in attrs.fields(Objective)]
+        fast = attrs.evolve(made, key_results=list(made.key_results))
+        slow = attrs.evolve(made, key_results=iter(made.key_results))
+        for built in (fast, slow):
+            assert list(vars(built)) == names
+            assert vars(built) == {name: getattr(made, name) for name in names}
+
     @given(st.lists(st.sampled_from("abcdef"), max_size=8))
     def test_duplicates_are_always_found(self, names):
         """An objective builds exactly when its key result ids are distinct."""
