@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 import attrs
 
+from okrkit import _pushdown
 from okrkit.exceptions import (
     InvalidTypeError,
     InvalidValueError,
@@ -79,7 +80,17 @@ class Checkins:
     (0, 2)
     """
 
-    __slots__ = ("_groups", "ats", "confidences", "ids", "notes", "units", "values")
+    __slots__ = (
+        "_frame",
+        "_groups",
+        "_unit",
+        "ats",
+        "confidences",
+        "ids",
+        "notes",
+        "units",
+        "values",
+    )
 
     ids: tuple[str, ...]
     ats: tuple[date, ...]
@@ -88,6 +99,8 @@ class Checkins:
     notes: tuple[str, ...]
     units: tuple[str | None, ...]
     _groups: Mapping[str, tuple[int, ...]] | None
+    _frame: _pushdown.Frame | None  # a frame's table: summarized where it lives
+    _unit: str | None  # the unit of every row of a frame's table
 
     def __init__(
         self,
@@ -189,12 +202,18 @@ but column 'id' has 1; expected one item per row in every column.
     ) -> Checkins:
         """Build a table from the named columns of any data frame narwhals reads.
 
-        pandas, polars (eager or lazy), pyarrow, DuckDB, Dask, PySpark...:
-        only the named columns are selected and collected.  Datetime columns
-        give datetimes (naive or aware, as stored), date columns dates,
-        numeric columns floats; nulls in ``id``, ``at`` or ``value`` are
-        errors naming the row.  ``unit`` is one unit for every row,
-        ``unit_column`` names a column of units.  Needs ``okrkit[dataframes]``.
+        pandas, polars (eager or lazy), pyarrow, DuckDB, Dask, PySpark...
+        A frame with a date or datetime ``at`` column and a numeric
+        ``value`` column is kept, not collected: every row is checked in
+        the frame's own engine, and an evaluation sums the check-ins there
+        by id and window (see the how-to "Check-ins from a database or a
+        DataFrame"); reading the table's columns collects it.  Any other
+        frame, or one with ``unit_column``, is read into columns at once.
+        Datetime columns give datetimes (naive or aware, as stored), date
+        columns dates, numeric columns floats; nulls in ``id``, ``at`` or
+        ``value`` are errors naming the row.  ``unit`` is one unit for
+        every row, ``unit_column`` names a column of units.  Needs
+        ``okrkit[dataframes]``.
 
         >>> import pandas as pd
         >>> frame = pd.DataFrame({
@@ -208,11 +227,7 @@ but column 'id' has 1; expected one item per row in every column.
         """
         nw = _narwhals()
         names = [id, at, value, confidence, note, unit_column]
-        for field, name in zip(
-            ("id", "at", "value", "confidence", "note", "unit_column"),
-            names,
-            strict=True,
-        ):
+        for field, name in zip(_FRAME_FIELDS, names, strict=True):
             if name is not None and (type(name) is not str or not name):
                 raise InvalidTypeError(
                     subject="Checkins.from_frame",
@@ -220,19 +235,73 @@ but column 'id' has 1; expected one item per row in every column.
                     value=name,
                     expected="the name of a column of the frame",
                 )
+        for field, name in (("id", id), ("at", at), ("value", value)):
+            if name is None:
+                raise InvalidTypeError(
+                    subject="Checkins.from_frame",
+                    field=field,
+                    value=name,
+                    expected="the name of a column of the frame",
+                )
+        if unit_column is not None and unit is not None:
+            raise InvalidValueError(
+                subject="Checkins.from_frame",
+                field="unit",
+                value=unit,
+                expected="either unit or unit_column, not both",
+            )
+        _native(nw, frame)
+        _pushdown.check_schema(nw, frame, list(zip(_FRAME_FIELDS, names, strict=True)))
+        if unit_column is None and _pushdown.pushable(nw, frame, at, value, note):
+            source = _pushdown.Frame(
+                nw, frame, id=id, at=at, value=value, confidence=confidence, note=note
+            )
+            _pushdown.check_frame(source, "Checkins.from_frame")
+            table = object.__new__(cls)
+            object.__setattr__(table, "_groups", None)
+            object.__setattr__(table, "_frame", source)
+            object.__setattr__(table, "_unit", _normalize("Checkins.from_frame", unit))
+            return table
         columns = _frame_columns(nw, frame, names)
         if unit_column is not None:
-            if unit is not None:
-                raise InvalidValueError(
-                    subject="Checkins.from_frame",
-                    field="unit",
-                    value=unit,
-                    expected="either unit or unit_column, not both",
-                )
             return _make(cls, *_validated(columns[:5], columns[5]))
         return _make(cls, *_validated(columns[:5], unit))
 
     # -- reading ------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        # Only unset slots land here: the columns of a frame's table, which
+        # are collected the first time someone reads them.
+        if name in _FIELDS:
+            source = object.__getattribute__(self, "_frame")
+            unit = object.__getattribute__(self, "_unit")
+            names = [source.id, source.at, source.value, source.confidence,
+                     source.note, None]  # fmt: skip
+            columns = _frame_columns(source.nw, source.native, names)
+            _fill(self, *_validated(columns[:5], unit))
+            object.__setattr__(self, "_frame", source)
+            object.__setattr__(self, "_unit", unit)
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
+
+    def _held(self) -> bool:
+        """Whether the table's columns are in Python (always, unless from a frame)."""
+        return "ids" in _collected(self)
+
+    @property
+    def frame(self) -> Any:
+        """The data frame a table was made from, if it was kept (else None).
+
+        :meth:`from_frame` keeps a frame with date or datetime instants and
+        numeric values: an evaluation then summarizes it in the frame's own
+        engine, and reading the table's columns collects it.
+
+        >>> from datetime import date
+        >>> Checkins.from_rows([("k", date(2026, 1, 5), 1)]).frame is None
+        True
+        """
+        source = self._frame
+        return None if source is None else source.native
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -270,6 +339,9 @@ but column 'id' has 1; expected one item per row in every column.
         >>> sorted(table.ids_seen)
         ['a', 'b']
         """
+        source = self._frame
+        if source is not None and not self._held():
+            return _pushdown.distinct_ids(source)
         return frozenset(self.groups())
 
     # -- value semantics ----------------------------------------------------
@@ -293,6 +365,9 @@ but column 'id' has 1; expected one item per row in every column.
         return hash(self._key())
 
     def __repr__(self) -> str:
+        source = self._frame
+        if source is not None and not self._held():
+            return f"<Checkins: a {source.backend} frame, summarized where it lives>"
         rows, ids = len(self), len(self.groups())
         return (
             f"<Checkins: {rows} row{'' if rows == 1 else 's'}, "
@@ -348,9 +423,36 @@ def _fill(table: Checkins, *columns: tuple[Any, ...]) -> None:
     for name, column in zip(_FIELDS, columns, strict=True):
         object.__setattr__(table, name, column)
     object.__setattr__(table, "_groups", None)
+    object.__setattr__(table, "_frame", None)
+    object.__setattr__(table, "_unit", None)
 
 
 _FIELDS = ("ids", "ats", "values", "confidences", "notes", "units")
+
+
+def _collected(table: Checkins) -> set[str]:
+    """The columns a table holds in Python (all, unless made from a frame)."""
+    found = set()
+    for name in _FIELDS:
+        try:
+            object.__getattribute__(table, name)
+        except AttributeError:
+            continue
+        found.add(name)
+    return found
+
+
+def _native(nw: Any, frame: Any) -> None:
+    try:
+        nw.from_native(frame)
+    except TypeError as exc:
+        raise InvalidTypeError(
+            subject="Checkins.from_frame",
+            field="frame",
+            value=frame,
+            expected="a data frame narwhals supports (pandas, polars, pyarrow, "
+            "DuckDB, Dask, PySpark...)",
+        ) from exc
 
 
 def _rebuild(*columns: tuple[Any, ...]) -> Checkins:

@@ -30,9 +30,9 @@ from okrkit._plan import Driven, FromKpi, Node, Plan, Rolled
 from okrkit._probability import objective_probability
 from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result
 from okrkit._scorecard import Scorecard
-from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore
+from okrkit._summary import Part, has_by
 from okrkit.alignment import Finding
 from okrkit.scoring import Pace, weighted_mean
 
@@ -116,12 +116,12 @@ class Engine:
             return self._objective_result(self.plan.cascade.objective(id))
         return self.kpis[id]
 
-    def _series(self, kpi: KPI) -> tuple[Series, ...]:
+    def _series(self, kpi: KPI) -> tuple[Part, ...]:
         parts = kpi_series(kpi, self.store)
         self.measured.update(
             id_
             for id_, part in zip(kpi.measured_ids, parts, strict=True)
-            if part.times and part.times[0] <= self.plan.at
+            if has_by(part, self.plan.at)
         )
         return parts
 
@@ -145,8 +145,7 @@ class Engine:
             reading = read_from_kpi(kr, source.kpi, parts, view, view.clock)
             return self._score(node, reading)
         own = self.store.series(kr.id, kr.unit)
-        has_own = bool(own.times) and own.times[0] <= self.plan.at
-        if has_own:
+        if has_by(own, self.plan.at):
             self.measured.add(kr.id)
             if isinstance(source, (Rolled, Driven)):
                 self._overridden(node, source)
@@ -173,7 +172,7 @@ class Engine:
             driven=driven,
         )
 
-    def _driven(self, node: Node, source: Driven, own: Series) -> Scored:
+    def _driven(self, node: Node, source: Driven, own: Part) -> Scored:
         """A key result driven by objectives: the weighted mean of their scores."""
         view = self.plan.views[node.period]
         reading = read_own(node.kr, own, view)  # no check-ins: value None
@@ -264,9 +263,9 @@ class Engine:
         rolled = self.objectives[objective.id]
         krs = [self.key_results[kr.id] for kr in objective.key_results]
         confidences = [
-            s.reading.latest[1]
+            s.reading.latest.confidence
             for s in krs
-            if s.reading.latest is not None and s.reading.latest[1] is not None
+            if s.reading.latest is not None and s.reading.latest.confidence is not None
         ]
         children = self._children(objective)
         return ObjectiveResult(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, tzinfo
 from types import MappingProxyType
 
 from okrkit import _validate
+from okrkit._checkins import Checkins
 from okrkit._engine import Engine
 from okrkit._kpi import KPI
 from okrkit._objective import Objective
 from okrkit._outside import Outside, check_outside, unused_check_ins, within
 from okrkit._plan import Options, Plan, check_previous
+from okrkit._pushdown import Edge
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements
@@ -91,13 +93,14 @@ def prepare(
     options: tuple[ScoringStrategy | None, RollUp | None, Pace | None, tzinfo],
     outside: object,
     keep_all: bool = False,
+    dates: Sequence[date] = (),
 ) -> tuple[Plan, CheckinStore, list[Finding]]:
     """Check the arguments; make the plan, the store and the policy's findings.
 
     This is what evaluate() and history() share.
 
     ``options`` are (scoring, rollup, pace, tz); ``keep_all`` keeps every
-    series for a run at many dates.
+    series for a run at many dates (``dates``, the last being ``as_of``).
     """
     policy = check_outside(subject, outside)
     cut: list[Finding] = []
@@ -109,6 +112,17 @@ def prepare(
     scoring, rollup, pace, tz = options
     settings = Options.of(subject, scoring=scoring, rollup=rollup, pace=pace, tz=tz)
     plan = Plan.build(cascade, as_of=as_of, options=settings)
-    store = CheckinStore(measurements, settings.clock, plan.at, keep_all=keep_all)
+    edges: list[Edge] = []
+    if isinstance(measurements, Checkins) and measurements.frame is not None:
+        clock = settings.clock
+        edges = plan.edges(clock.instant(day) for day in (dates or (as_of,)))
+    store = CheckinStore(
+        measurements,
+        settings.clock,
+        plan.at,
+        keep_all=keep_all,
+        edges=edges,
+        ids=plan.wanted().keys(),
+    )
     unknown = plan.check_ids(store.given(), refuse_unknown=policy == "error")
     return plan, store, cut + unused_check_ins(unknown)

@@ -171,6 +171,7 @@ def _evaluate_each(
         options=(scoring, rollup, pace, tz),
         outside=outside,
         keep_all=True,
+        dates=dates,
     )
     return tuple(Engine(plan.at_date(day), store, {}, findings).run() for day in dates)
 
@@ -362,7 +363,7 @@ class History:
             return ()
         clock = Clock(self._tz)
         store = CheckinStore(self._measurements, clock, clock.instant(self.dates[-1]))
-        series = store.series(found.id, found.unit)
+        series = store.rows(found.id, found.unit)
         return tuple(
             (series.row_at(index), value) for index, value in enumerate(series.values)
         )

@@ -17,6 +17,7 @@ import attrs
 
 from okrkit import _validate
 from okrkit._aggregation import Aggregation
+from okrkit._fit import Fit, forecast_fit, pace_so_far_fit, probability_fit
 from okrkit._format import percent, quantity
 from okrkit._key_result import KeyResult, Kind
 from okrkit._kpi import KPI
@@ -32,9 +33,17 @@ from okrkit._probability import (
     probability,
 )
 from okrkit._results import Contribution, KeyResultResult
-from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore, MeasurementSource
+from okrkit._summary import (
+    Latest,
+    Part,
+    Points,
+    latest,
+    over,
+    trend,
+    value_before,
+)
 from okrkit._time import Clock
 from okrkit.exceptions import InvalidValueError, OkrkitError, PeriodError
 from okrkit.scoring import Pace, RollUp, ScoreContext, ScoringStrategy
@@ -49,8 +58,8 @@ class Reading:
     kr: KeyResult  # with start and target resolved (relative key results)
     unit: str | None  # the unit the value is in
     label: str
-    latest: tuple[date, float | None] | None = None  # (at, confidence)
-    points: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # forecast
+    latest: Latest | None = None  # the latest check-in by as_of
+    points: Points | Fit | None = None  # the window's points (or their sums)
     aggregation: Aggregation = Aggregation.LAST
     sub_values: tuple[float | None, ...] = ()
     blocked: str = ""  # why there can be no value, if there cannot
@@ -121,14 +130,14 @@ def evaluate_key_result(
 # -- reading ----------------------------------------------------------------------
 
 
-def read_own(kr: KeyResult, series: Series, view: View) -> Reading:
+def read_own(kr: KeyResult, series: Part, view: View) -> Reading:
     """Read a key result's value from its own check-ins."""
     aggregation = kr.aggregation or Aggregation.LAST
     return _read(kr, (series,), None, view, aggregation, kr.unit, kr.label)
 
 
 def read_from_kpi(
-    kr: KeyResult, kpi: KPI, parts: tuple[Series, ...], view: View, clock: Clock
+    kr: KeyResult, kpi: KPI, parts: tuple[Part, ...], view: View, clock: Clock
 ) -> Reading:
     """Read a key result's value from a KPI's check-ins (KPI-to-KR linkage)."""
     aggregation = kr.aggregation or kpi.aggregation
@@ -152,7 +161,7 @@ def read_from_kpi(
 
 
 def read_rolled(
-    kr: KeyResult, children: Iterable[Scored], own: Series, view: View
+    kr: KeyResult, children: Iterable[Scored], own: Part, view: View
 ) -> Reading:
     """Value roll-up: the SUM (or the parent's aggregation) of contributors' values.
 
@@ -169,12 +178,13 @@ def read_rolled(
         value = _validate.real(f"KeyResult {kr.id!r}", "value", value)
     if not view.started:
         value = None
-    return Reading(value, kr, kr.unit, kr.label, latest=_latest((own,), view))
+    latest = _latest((own,), view)
+    return Reading(value, kr, kr.unit, kr.label, latest=latest)
 
 
 def _read(
     kr: KeyResult,
-    parts: tuple[Series, ...],
+    parts: tuple[Part, ...],
     kpi: KPI | None,
     view: View,
     aggregation: Aggregation,
@@ -194,14 +204,15 @@ def _read(
     value = None if raw is None else to_kr(raw)
     points = None
     if value is not None and (kpi is None or not kpi.is_ratio):
-        series = parts[0]
-        lo, hi = series.bounds(
-            view.window.start, view.window.end, inclusive=view.window.inclusive
+        window = view.window
+        points = trend(
+            parts[0],
+            window.start,
+            window.end,
+            window.inclusive,
+            aggregation,
+            None if to_kr is _identity else to_kr,
         )
-        values = series.values[lo:hi]
-        if to_kr is not _identity:
-            values = tuple(map(to_kr, values))
-        points = (series.times[lo:hi], values)
     return Reading(value, kr, unit, label, latest, points, aggregation)
 
 
@@ -217,21 +228,19 @@ def _converter(source: str | None, target: str | None) -> Callable[[float], floa
 
 
 def _window_value(
-    parts: tuple[Series, ...],
+    parts: tuple[Part, ...],
     kpi: KPI | None,
     window: Window,
     aggregation: Aggregation,
 ) -> float | None:
     if kpi is not None:
         return aggregate_kpi(kpi, parts, window, aggregation)
-    series = parts[0]
-    lo, hi = series.bounds(window.start, window.end, inclusive=window.inclusive)
-    return aggregation.apply(series.values[lo:hi])
+    return over(parts[0], window.start, window.end, window.inclusive, aggregation)
 
 
 def _baseline(
     kpi: KPI,
-    parts: tuple[Series, ...],
+    parts: tuple[Part, ...],
     period: Period,
     aggregation: Aggregation,
     clock: Clock,
@@ -243,9 +252,7 @@ def _baseline(
     """
     start = clock.day(period.start)
     if aggregation is Aggregation.LAST and not kpi.is_ratio:
-        series = parts[0]
-        _, hi = series.bounds(None, start, inclusive=False)
-        return series.values[hi - 1] if hi else None
+        return value_before(parts[0], start)
     try:
         earlier = period.previous()
     except PeriodError:  # a period in year 1 has nothing before it
@@ -256,7 +263,7 @@ def _baseline(
 
 def _rate_value(
     kr: KeyResult,
-    parts: tuple[Series, ...],
+    parts: tuple[Part, ...],
     kpi: KPI | None,
     view: View,
     aggregation: Aggregation,
@@ -289,18 +296,14 @@ def _rate_value(
     return math.fsum(counted) / len(counted), tuple(shown)
 
 
-def _latest(parts: tuple[Series, ...], view: View) -> tuple[date, float | None] | None:
-    """The latest check-in by the as-of instant across the series: (at, confidence)."""
-    at = view.at
-    best: tuple[float, Series, int] | None = None
-    for series in parts:
-        index = series.last_before(at)
-        if index >= 0 and (best is None or series.times[index] > best[0]):
-            best = (series.times[index], series, index)
-    if best is None:
-        return None
-    _, series, index = best
-    return series.row_at(index), series.row_confidence(index)
+def _latest(parts: tuple[Part, ...], view: View) -> Latest | None:
+    """The latest check-in by the as-of instant across the series."""
+    best: Latest | None = None
+    for part in parts:
+        found = latest(part, view.at, view.clock)
+        if found is not None and (best is None or found.at > best.at):
+            best = found
+    return best
 
 
 # -- scoring ----------------------------------------------------------------------
@@ -367,8 +370,12 @@ def reach_chance(scored: Scored, clock: Clock) -> float | None:
     reading, view = scored.reading, scored.view
     if reading.points is None:
         return None
-    times, values = reading.points
     end = clock.day(view.period.end)
+    if isinstance(reading.points, Fit):
+        return probability_fit(
+            reading.kr, reading.points, reading.aggregation, now=view.at, end=end
+        )
+    times, values = reading.points
     return probability(
         reading.kr,
         times,
@@ -388,9 +395,15 @@ def key_result_result(
     kr, value, at = reading.kr, reading.value, view.at
     end = clock.day(view.period.end)
     projection = chance = so_far = None
-    if reading.points is not None:
+    how, period = reading.aggregation, view.period
+    if isinstance(reading.points, Fit):
+        fit = reading.points
+        projection = forecast_fit(kr, fit, how, end)
+        chance = reach_chance(scored, clock)
+        start = clock.day(period.start)
+        so_far = pace_so_far_fit(kr, fit, how, period_start=start, now=at, per="week")
+    elif reading.points is not None:
         times, values = reading.points
-        how, period = reading.aggregation, view.period
         projection = forecast(kr, times, values, how, period, end=end)
         chance = reach_chance(scored, clock)
         so_far = key_result_pace_so_far(
@@ -418,8 +431,8 @@ def key_result_result(
         expected=scored.expected,
         forecast=None if projection is None else projection.value,
         forecast_progress=None if projection is None else projection.progress,
-        confidence=None if latest is None else latest[1],
-        last_measured=None if latest is None else clock.local_date(latest[0]),
+        confidence=None if latest is None else latest.confidence,
+        last_measured=None if latest is None else latest.day,
         started=view.started,
         sub_values=reading.sub_values,
         reason=_reason(scored, weekly, so_far),

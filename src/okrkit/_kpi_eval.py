@@ -15,9 +15,10 @@ from okrkit._measurement import Measurement
 from okrkit._period import Period
 from okrkit._plan import Window, kpi_units
 from okrkit._results import KPIResult
-from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore, MeasurementSource
+from okrkit._summary import Part, over
+from okrkit._summary import latest as last_check_in
 from okrkit._time import Clock, check_tz
 from okrkit.exceptions import InvalidTypeError, PeriodError
 from okrkit.thresholds import Thresholds
@@ -91,7 +92,7 @@ last measured 2026-03-02.')
     )
 
 
-def kpi_series(kpi: KPI, store: CheckinStore) -> tuple[Series, ...]:
+def kpi_series(kpi: KPI, store: CheckinStore) -> tuple[Part, ...]:
     """The series a KPI reads (two for a ratio KPI), kept for its key results."""
     return tuple(
         store.series(id_, unit, keep=True)
@@ -101,7 +102,7 @@ def kpi_series(kpi: KPI, store: CheckinStore) -> tuple[Series, ...]:
 
 def aggregate_kpi(
     kpi: KPI,
-    parts: tuple[Series, ...],
+    parts: tuple[Part, ...],
     window: Window,
     aggregation: Aggregation | None = None,
 ) -> float | None:
@@ -121,12 +122,11 @@ def aggregate_kpi(
     return _validate.real(f"KPI {kpi.id!r}", "value", value)
 
 
-def _over(part: Series, window: Window, how: Aggregation) -> float | None:
-    lo, hi = part.bounds(window.start, window.end, inclusive=window.inclusive)
-    return how.apply(part.values[lo:hi])
+def _over(part: Part, window: Window, how: Aggregation) -> float | None:
+    return over(part, window.start, window.end, window.inclusive, how)
 
 
-def _why_none(kpi: KPI, parts: tuple[Series, ...], window: Window) -> str:
+def _why_none(kpi: KPI, parts: tuple[Part, ...], window: Window) -> str:
     """Why a KPI with check-ins has no value: only a ratio's zero denominator."""
     if kpi.is_ratio and _over(parts[1], window, kpi.aggregation) == 0:
         return f"its denominator ({kpi.denominator}) is 0"
@@ -147,16 +147,16 @@ class Last:
     day: date | None  # its local day
 
 
-def latest(parts: tuple[Series, ...], at: float, clock: Clock) -> Last | None:
+def latest(parts: tuple[Part, ...], at: float, clock: Clock) -> Last | None:
     """The KPI's latest check-in at or before ``at``; None if a part has none."""
     found = []
     for part in parts:
-        index = part.last_before(at)
-        if index < 0:
+        last = last_check_in(part, at, clock)
+        if last is None:
             return None
-        found.append((part.times[index], part, index))
-    time, part, index = min(found, key=lambda item: item[0])
-    return Last(at=time, day=clock.local_date(part.row_at(index)))
+        found.append(last)
+    earliest = min(found, key=lambda item: item.at)
+    return Last(at=earliest.at, day=earliest.day)
 
 
 def staleness(kpi: KPI, last: Last | None, at: float) -> tuple[bool, date | None]:
@@ -182,7 +182,7 @@ def staleness(kpi: KPI, last: Last | None, at: float) -> tuple[bool, date | None
 
 def kpi_result(
     kpi: KPI,
-    parts: tuple[Series, ...],
+    parts: tuple[Part, ...],
     *,
     as_of: date,
     at: float,
@@ -239,7 +239,7 @@ def kpi_result(
 
 
 def _previous_window_value(
-    kpi: KPI, parts: tuple[Series, ...], window: Period, at: float, clock: Clock
+    kpi: KPI, parts: tuple[Part, ...], window: Period, at: float, clock: Clock
 ) -> float | None:
     """Return the value over the previous window, cut at the same offset."""
     try:

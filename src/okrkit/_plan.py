@@ -11,7 +11,7 @@ check-in store (``_store.py``); nothing here reads a check-in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, tzinfo
 from types import MappingProxyType
 
@@ -19,14 +19,15 @@ import attrs
 
 from okrkit import _validate
 from okrkit._format import percent
-from okrkit._key_result import KeyResult
+from okrkit._key_result import KeyResult, Kind
 from okrkit._kpi import KPI
 from okrkit._objective import Objective
 from okrkit._period import Period
+from okrkit._pushdown import Edge
 from okrkit._status import Status
 from okrkit._time import Clock, check_tz
 from okrkit.alignment import Cascade
-from okrkit.exceptions import UnknownIdError
+from okrkit.exceptions import PeriodError, UnknownIdError
 from okrkit.scoring import Grading, Linear, Pace, RollUp, ScoreContext, ScoringStrategy
 
 _NO_STATUSES: Mapping[str, Status] = MappingProxyType({})
@@ -240,6 +241,50 @@ class Plan:
         at = clock.instant(as_of)
         views = {period: View.of(period, as_of, at, clock) for period in self.views}
         return attrs.evolve(self, as_of=as_of, at=at, views=views)
+
+    def edges(self, ats: Iterable[float]) -> list[Edge]:
+        """Every boundary a window of this plan can have, at the as-of ``ats``.
+
+        A check-in table summarized in a data frame engine is grouped by
+        the cells between these edges (``_pushdown.py``), so every window
+        read at any of ``ats`` must begin and end on one.
+        """
+        clock = self.options.clock
+        ats = tuple(ats)
+        found: set[Edge] = {Edge(at, True) for at in ats}
+
+        def add(period: Period) -> None:
+            found.add(Edge(clock.day(period.start), False))
+            found.add(Edge(clock.day(period.end), False))
+
+        def before(period: Period) -> Period | None:
+            try:
+                return period.previous()
+            except PeriodError:  # a period in year 1 has nothing before it
+                return None
+
+        for period in self.views:
+            add(period)
+            earlier = before(period)
+            if earlier is not None:
+                add(earlier)
+        for nodes in self.nodes.values():
+            for node in nodes:
+                if node.kr.kind is Kind.RATE and node.kr.per is not None:
+                    for piece in node.period.split(node.kr.per):
+                        add(piece)
+        for window in self.kpi_windows.values():
+            add(window)
+            earlier = before(window)
+            if earlier is None:
+                continue
+            add(earlier)
+            start, end = clock.day(earlier.start), clock.day(earlier.end)
+            for at in ats:  # the previous window, cut at the same offset
+                cut = start + (at - clock.day(window.start))
+                if cut < end:
+                    found.add(Edge(cut, True))
+        return sorted(found)
 
     def wanted(self) -> dict[str, str | None]:
         """Each id whose check-ins count, with the unit its series is read in.

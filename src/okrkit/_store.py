@@ -8,11 +8,13 @@ instant never count, so they are left out here (though still checked).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import date
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
+from okrkit._pushdown import Cell, Edge, offset_changes, summarize, wall_of
 from okrkit._series import (
     Series,
     TableColumns,
@@ -20,8 +22,10 @@ from okrkit._series import (
     table_columns,
     table_series,
 )
+from okrkit._summary import Part, Summary
 from okrkit._time import Clock
-from okrkit.exceptions import InvalidTypeError
+from okrkit.exceptions import IncompatibleUnitsError, InvalidTypeError, OkrkitError
+from okrkit.units import conversion
 
 MeasurementSource = Series | Iterable[Measurement]
 Measurements = Mapping[str, MeasurementSource] | Checkins
@@ -32,10 +36,14 @@ class CheckinStore:
 
     __slots__ = (
         "_cache",
+        "_cells",
         "_clock",
         "_columns",
+        "_edges",
+        "_ids",
         "_keep_all",
         "_mapping",
+        "_origin",
         "_table",
         "_until",
     )
@@ -47,16 +55,24 @@ class CheckinStore:
         until: float,
         *,
         keep_all: bool = False,
+        edges: Sequence[Edge] = (),
+        ids: Collection[str] = (),
     ):
         """Read ``measurements`` up to the instant ``until``.
 
         ``keep_all`` keeps every series once built: a history reads each one
-        at every date.
+        at every date.  A frame's table is summarized for ``ids`` by the
+        cells between ``edges`` (every window the evaluation reads begins
+        and ends on one).
         """
+        self._edges = edges
+        self._ids = ids
+        self._cells: dict[str, list[Cell]] | None = None
+        self._origin = until
         self._keep_all = keep_all
         self._clock = clock
         self._until = until
-        self._cache: dict[tuple[str, str | None], Series] = {}
+        self._cache: dict[tuple[str, str | None], Part] = {}
         self._table: Checkins | None = None
         self._columns: TableColumns | None = None
         self._mapping: Mapping[str, MeasurementSource] = {}
@@ -71,7 +87,26 @@ class CheckinStore:
             return self._table.ids_seen
         return frozenset(self._mapping)
 
-    def series(self, id: str, unit: str | None, *, keep: bool = False) -> Series:
+    @property
+    def summarized(self) -> bool:
+        """Whether the check-ins stay in a data frame engine."""
+        table = self._table
+        return table is not None and table._frame is not None and not table._held()
+
+    def rows(self, id: str, unit: str | None) -> Series:
+        """The whole series of ``id``: for a frame's table, its rows only come back."""
+        table = self._table
+        if table is None or not self.summarized:
+            found = self._build(id, unit)
+            assert isinstance(found, Series)
+            return found
+        assert table._frame is not None
+        own = Checkins.from_rows(table._frame.rows_of(id), unit=table._unit)
+        built = CheckinStore(own, self._clock, self._until)._build(id, unit)
+        assert isinstance(built, Series)
+        return built
+
+    def series(self, id: str, unit: str | None, *, keep: bool = False) -> Part:
         """The series of ``id`` in ``unit``; ``keep`` it when others read it too.
 
         A key result's own series is read once, so it is not kept: freed right
@@ -85,9 +120,46 @@ class CheckinStore:
                 self._cache[key] = found
         return found
 
-    def _build(self, id: str, unit: str | None) -> Series:
+    def _summary(self, id: str, unit: str | None) -> Summary:
+        table = self._table
+        assert table is not None
+        assert table._frame is not None
+        clock = self._clock
+        if self._cells is None:
+            edges = list(self._edges)
+            if table._frame.kind != "aware" and edges:
+                # Wall times shift to instants by one offset per cell.
+                changes = offset_changes(edges[0].at, self._until, clock)
+                edges = sorted(set(edges) | {Edge(at, False) for at in changes})
+            self._edges = edges
+            self._cells, self._origin = summarize(
+                table._frame, sorted(self._ids), edges, self._until, clock
+            )
+        summary = Summary(
+            id,
+            self._edges,
+            self._cells.get(id, []),
+            origin=self._origin,
+            to_day=_day_of(clock),
+        )
+        if unit == table._unit or unit is None or table._unit is None:
+            return summary
+        try:
+            step = conversion(table._unit, unit)
+        except OkrkitError as exc:
+            raise IncompatibleUnitsError(
+                subject=f"Series {id!r}",
+                field="unit",
+                value=table._unit,
+                expected=f"a unit convertible to the series' unit {unit!r}",
+            ) from exc
+        return summary.converted(step.scale, step.offset)
+
+    def _build(self, id: str, unit: str | None) -> Part:
         clock, until = self._clock, self._until
         table = self._table
+        if table is not None and self.summarized:
+            return self._summary(id, unit)
         if table is not None:
             if self._columns is None:
                 self._columns = table_columns(table, clock)
@@ -110,6 +182,16 @@ class CheckinStore:
         return build_series(
             Series, id, source, unit=unit, tz=clock.tz, until=until, clock=clock
         )
+
+
+def _day_of(clock: Clock) -> Callable[[float], date | None]:
+    def day(instant: float) -> date | None:
+        try:
+            return wall_of(instant, clock).date()
+        except OverflowError:
+            return None
+
+    return day
 
 
 def stable(measurements: object) -> dict[str, MeasurementSource]:

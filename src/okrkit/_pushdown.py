@@ -1,0 +1,503 @@
+"""Pushdown: a data frame's check-ins summarized where they live.
+
+``Checkins.from_frame`` keeps the caller's frame (pandas, polars, pyarrow,
+DuckDB, Dask, PySpark...) and, when an evaluation needs it, sends one query
+through narwhals to the frame's own engine: keep the ids the evaluation
+reads, cut at the last as-of instant, put every check-in in its *cell* (how
+many edges lie at or below it), and group by id and cell into one row of
+sums (:class:`~okrkit._summary.Cell`).  Only those rows come back to Python,
+about one per id and window, so a Dask or Spark table is never collected.
+
+Running totals (for SUM and COUNT forecasts) need the check-ins in time
+order within each cell.  Not every engine orders a window partitioned by
+group (Dask cannot), so the query takes one running sum over the whole table
+in (id, cell, time, value) order, of values minus their cell's mean: each
+cell sums to zero, so the running sum starts each cell near zero, and the
+little rounding left is read off the cell's first row and taken away.
+Check-ins equal in id, cell, time and value are first merged into one row
+with a count, so that the order is total.
+
+Times travel as microseconds from an origin.  A naive or date column is
+local wall time: within a cell the zone's offset is constant (the daylight
+saving changes are edges too), so each cell's wall times shift to instants
+by one offset.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from okrkit._time import SECONDS_PER_DAY, Clock
+from okrkit.exceptions import InvalidValueError
+
+
+class Edge(NamedTuple):
+    """A cell boundary: rows at ``at`` fall above it unless ``after``."""
+
+    at: float  # an instant
+    after: bool  # True: the boundary lies just after ``at`` (an inclusive end)
+
+
+class Cell(NamedTuple):
+    """The sums of one id's check-ins in one cell, in the table's unit.
+
+    Times are instants measured from the summary's origin; the sums over
+    times (``st``, ``stt``, ``stv``, ``stc``, ``stk``) are of times measured
+    from the cell's mean time ``tm`` instead, which keeps them exact.  ``c`` is the
+    running total of the values within the cell, ``k`` the running count
+    (1, 2, ...), both in time order, for SUM and COUNT trends.
+    """
+
+    position: int  # the cell: how many edges lie at or below its rows
+    n: int
+    total: float
+    low: float
+    high: float
+    first_t: float
+    first_v: float
+    last_t: float
+    last_v: float
+    last_confidence: float | None
+    tm: float
+    st: float
+    stt: float
+    stv: float
+    svv: float
+    sc: float
+    stc: float
+    scc: float
+    stk: float
+    sck: float
+
+
+_EPOCH = datetime(1, 1, 1)
+
+
+def utc_of(instant: float) -> datetime:
+    """The naive UTC datetime of an instant."""
+    return _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
+
+
+def wall_of(instant: float, clock: Clock) -> datetime:
+    """The naive local wall time of an instant in the clock's zone."""
+    utc = utc_of(instant).replace(tzinfo=UTC)
+    return utc.astimezone(clock.tz).replace(tzinfo=None)
+
+
+def first_day(instant: float, clock: Clock, *, after: bool) -> date:
+    """The first day whose midnight is at (or, ``after``, past) the instant."""
+    day = wall_of(instant, clock).date()
+    while clock.day(day) < instant or (after and clock.day(day) == instant):
+        day += timedelta(days=1)
+    while True:  # the previous day may qualify too (an offset of a day or more)
+        earlier = day - timedelta(days=1)
+        start = clock.day(earlier)
+        if start > instant or (not after and start == instant):
+            day = earlier
+        else:
+            return day
+
+
+def offset_changes(start: float, end: float, clock: Clock) -> list[float]:
+    """The instants in ``[start, end]`` where the zone's UTC offset changes."""
+    if clock.fixed_offset is not None or end <= start:
+        return []
+    found = []
+    step = SECONDS_PER_DAY
+    here = start
+    while here < end:
+        there = min(here + step, end)
+        if _offset_at(here, clock) != _offset_at(there, clock):
+            lo, hi = here, there
+            while hi - lo > 1.0:  # to the second
+                mid = math.floor((lo + hi) / 2)
+                if _offset_at(mid, clock) == _offset_at(lo, clock):
+                    lo = mid
+                else:
+                    hi = mid
+            found.append(float(hi))
+        here = there
+    return found
+
+
+def _offset_at(instant: float, clock: Clock) -> float:
+    utc = utc_of(instant).replace(tzinfo=UTC)
+    offset = utc.astimezone(clock.tz).utcoffset()
+    return 0.0 if offset is None else offset.total_seconds()
+
+
+class Frame:
+    """A narwhals lazy frame of check-ins and the roles of its columns."""
+
+    def __init__(
+        self,
+        nw: Any,
+        frame: Any,
+        *,
+        id: str,
+        at: str,
+        value: str,
+        confidence: str | None,
+        note: str | None,
+    ) -> None:
+        self.nw = nw
+        self.native = frame
+        self.lazy = nw.from_native(frame).lazy()
+        self.backend = str(nw.from_native(frame).implementation.name).lower()
+        self.id, self.at, self.value = id, at, value
+        self.confidence, self.note = confidence, note
+        schema = self.lazy.collect_schema()
+        self.kind = _at_kind(nw, schema[at])
+        self.aware_zone = getattr(schema[at], "time_zone", None)
+
+    def rows_of(self, id: str) -> Any:
+        """The rows of one id, collected: (id, at, value, confidence) tuples."""
+        nw = self.nw
+        columns = [
+            nw.col(self.id).alias("id"),
+            nw.col(self.at).alias("at"),
+            nw.col(self.value).alias("value"),
+            (
+                nw.lit(None, nw.Float64)
+                if self.confidence is None
+                else nw.col(self.confidence).cast(nw.Float64)
+            ).alias("confidence"),
+        ]
+        found = self.lazy.filter(nw.col(self.id) == id).select(*columns).collect()
+        # pandas keeps a missing confidence as NaN: None here, as it means.
+        return [
+            (i, at, v, None if q is None or q != q else q)
+            for i, at, v, q in found.rows()
+        ]
+
+    def instants(self) -> Any:
+        """The ``at`` column as comparable values (UTC for aware columns)."""
+        nw = self.nw
+        column = nw.col(self.at)
+        if self.kind == "aware" and self.aware_zone not in _UTC_NAMES:
+            column = column.dt.convert_time_zone("UTC")
+        return column
+
+    def literal(self, edge: Edge, clock: Clock) -> Any:
+        """The comparison putting a row at or above ``edge``."""
+        nw = self.nw
+        column = self.instants()
+        if self.kind == "date":
+            return column >= nw.lit(first_day(edge.at, clock, after=edge.after))
+        if self.kind == "aware":
+            bound = utc_of(edge.at).replace(tzinfo=UTC)
+        else:
+            bound = wall_of(edge.at, clock)
+        return column > nw.lit(bound) if edge.after else column >= nw.lit(bound)
+
+    def micros(self, origin: float, clock: Clock) -> Any:
+        """Microseconds from the origin: UTC for aware columns, else wall time."""
+        nw = self.nw
+        if self.kind == "aware":
+            base: datetime = utc_of(origin).replace(tzinfo=UTC)
+            column = self.instants()
+        else:
+            base = wall_of(origin, clock)
+            column = self.instants()
+            if self.kind == "date":
+                column = column.cast(nw.Datetime("us"))
+        return (column - nw.lit(base)).dt.total_microseconds()
+
+
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "utc", "+00:00", "Z"})
+
+
+def _at_kind(nw: Any, dtype: Any) -> str | None:
+    if dtype == nw.Date:
+        return "date"
+    if isinstance(dtype, nw.Datetime):
+        return "naive" if dtype.time_zone is None else "aware"
+    return None
+
+
+def pushable(nw: Any, frame: Any, at: str, value: str, note: str | None) -> bool:
+    """Whether the frame's engine can summarize it: dated and numeric columns.
+
+    Notes only order check-ins that tie in everything else, so a string
+    column of them is checked and then left where it is.
+    """
+    schema = nw.from_native(frame).lazy().collect_schema()
+    return (
+        _at_kind(nw, schema[at]) is not None
+        and schema[value].is_numeric()
+        and schema[value] != nw.Boolean
+        and (note is None or schema[note] == nw.String)
+    )
+
+
+def summarize(
+    source: Frame,
+    ids: Sequence[str],
+    edges: Sequence[Edge],
+    until: float,
+    clock: Clock,
+) -> tuple[dict[str, list[Cell]], float]:
+    """One query: the cells of every id in ``ids``, cut at ``until``.
+
+    Returns the cells by id (time sums measured from the origin, an
+    instant) and the origin.
+    """
+    nw = source.nw
+    origin = edges[0].at if edges else until
+    cut = source.literal(Edge(until, True), clock)
+    rows = source.lazy.filter(nw.col(source.id).is_in(list(ids)), ~cut)
+    cell = nw.lit(0)
+    for edge in edges:
+        cell = cell + source.literal(edge, clock).cast(nw.Int32)
+    confidence = (
+        nw.lit(-1.0)
+        if source.confidence is None
+        else nw.col(source.confidence).cast(nw.Float64).fill_null(-1.0)
+    )
+    rows = rows.select(
+        nw.col(source.id).alias("id"),
+        cell.alias("cell"),
+        (source.micros(origin, clock).cast(nw.Float64) / 1e6).alias("t"),
+        nw.col(source.value).cast(nw.Float64).alias("v"),
+        confidence.alias("q"),
+    )
+    keys = ["id", "cell"]
+    # Running sums need one order: (id, cell, t, v), ties by a row number.
+    # Rows that tie in all four give the same sums in either order.
+    # (Aggregations stay simple, column sums and extremes, so that every
+    # engine runs them natively: products are columns made beforehand.)
+    order = ["id", "cell", "t", "v"]
+    points = rows.with_row_index("r", order_by=order).with_columns(
+        nw.lit(1.0).alias("w")
+    )
+    w, v = nw.col("w"), nw.col("v")
+    # Each cell's running sum of values minus the cell's mean: it starts each
+    # cell near zero, so no large total cancels (window functions come
+    # before any join: Dask orders only a frame it has not joined).
+    points = points.with_columns(
+        v.mean().over(*keys).alias("m"), nw.col("t").mean().over(*keys).alias("tm")
+    )
+    m = nw.col("m")
+    t = nw.col("t") - nw.col("tm")
+    points = points.with_columns(
+        (v - m).cum_sum().over(order_by=["r"]).alias("g"),
+        nw.col("r").cast(nw.Float64).alias("k0"),
+        (w * v).alias("wv"),
+    ).with_columns((nw.col("g") - (v - m)).alias("g0"))
+    starts = points.group_by(*keys).agg(nw.col("k0").min().alias("kmin"))
+    points = points.join(starts, on=keys)
+    # The first row of each cell holds the rounding carried in from before.
+    drift = points.filter(nw.col("k0") == nw.col("kmin")).select(
+        *keys, nw.col("g0").alias("drift")
+    )
+    points = points.join(drift, on=keys).with_columns(
+        (nw.col("k0") - nw.col("kmin")).alias("kb"),
+    )
+    kb = nw.col("kb")
+    cb = nw.col("g0") - nw.col("drift") + kb * m  # the running total before the row
+    tri = w * (w + 1) / 2  # 1 + 2 + ... + w
+    pyr = w * (w + 1) * (2 * w + 1) / 6  # 1 + 4 + ... + w²
+    points = points.with_columns(cb.alias("cb"))
+    cb = nw.col("cb")
+    sum_c = w * cb + v * tri
+    sum_k = w * kb + tri
+    products = points.with_columns(
+        (w * t).alias("st"),
+        (w * t * t).alias("stt"),
+        (w * t * v).alias("stv"),
+        (w * v * v).alias("svv"),
+        sum_c.alias("sc"),
+        (t * sum_c).alias("stc"),
+        (w * cb * cb + 2 * cb * v * tri + v * v * pyr).alias("scc"),
+        (t * sum_k).alias("stk"),
+        (w * cb * kb + (cb + kb * v) * tri + v * pyr).alias("sck"),
+    )
+    sums = products.group_by(*keys).agg(
+        w.sum().alias("n"),
+        nw.col("wv").sum().alias("total"),
+        v.min().alias("low"),
+        v.max().alias("high"),
+        nw.col("tm").max().alias("tm"),
+        *(nw.col(name).sum() for name in _SUMS),
+    )
+    # First and last check-in of each cell, from the plain rows.
+    ends = rows.group_by(*keys).agg(
+        nw.col("t").min().alias("first_t"), nw.col("t").max().alias("last_t")
+    )
+    at_ends = rows.join(ends, on=keys)
+    first_v = (
+        at_ends.filter(nw.col("t") == nw.col("first_t"))
+        .group_by(*keys)
+        .agg(nw.col("v").min().alias("first_v"))
+    )
+    latest = at_ends.filter(nw.col("t") == nw.col("last_t"))
+    last_v = latest.group_by(*keys).agg(nw.col("v").max().alias("last_v"))
+    last_q = (
+        latest.join(last_v, on=keys)
+        .filter(nw.col("v") == nw.col("last_v"))
+        .group_by(*keys)
+        .agg(nw.col("q").max().alias("last_q"))
+    )
+    result = (
+        sums.join(ends, on=keys)
+        .join(first_v, on=keys)
+        .join(last_v, on=keys)
+        .join(last_q, on=keys)
+        .collect()
+    )
+    return _cells(result, source, clock, origin), origin
+
+
+_SUMS = ("st", "stt", "stv", "svv", "sc", "stc", "scc", "stk", "sck")
+_FIELDS = (
+    "id", "cell", "n", "total", "low", "high", "first_t", "first_v", "last_t",
+    "last_v", "last_q", "tm", "st", "stt", "stv", "svv", "sc", "stc", "scc", "stk",
+    "sck",
+)  # fmt: skip
+
+
+def _cells(
+    result: Any, source: Frame, clock: Clock, origin: float
+) -> dict[str, list[Cell]]:
+    """Turn the engine's rows into cells, times moved from wall time to instants."""
+    columns = [result[name].to_list() for name in _FIELDS]
+    wall_origin = None if source.kind == "aware" else wall_of(origin, clock)
+    base = _offset_at(origin, clock)
+    by_id: dict[str, list[Cell]] = {}
+    for row in zip(*columns, strict=True):
+        (id_, index, n, total, low, high, first_t, first_v, last_t, last_v,
+         last_q, tm, st, stt, stv, svv, sc, stc, scc, stk, sck) = row  # fmt: skip
+        count = round(n)
+        shift = 0.0
+        if wall_origin is not None and clock.fixed_offset is None:
+            # A wall time's instant: minus the offset in force in this cell.
+            wall = wall_origin + timedelta(seconds=first_t)
+            shift = base - clock._offset(wall)
+        elif wall_origin is not None:
+            shift = 0.0
+        # Sums over times centred on the cell's mean need no shift.
+        first_t, last_t, tm = first_t + shift, last_t + shift, tm + shift
+        by_id.setdefault(id_, []).append(
+            Cell(
+                position=int(index),
+                n=count,
+                total=total,
+                low=low,
+                high=high,
+                first_t=first_t,
+                first_v=first_v,
+                last_t=last_t,
+                last_v=last_v,
+                last_confidence=None if last_q is None or last_q < 0 else last_q,
+                tm=tm,
+                st=st,
+                stt=stt,
+                stv=stv,
+                svv=svv,
+                sc=sc,
+                stc=stc,
+                scc=scc,
+                stk=stk,
+                sck=sck,
+            )
+        )
+    for cells in by_id.values():
+        cells.sort(key=_INDEX)
+    return by_id
+
+
+def _index(cell: Cell) -> int:
+    return cell.position
+
+
+_INDEX = _index
+
+
+def check_frame(source: Frame, subject: str) -> None:
+    """Check every row as ``Measurement`` would, in the frame's engine.
+
+    One query counts the bad rows of each kind; only when one is found does
+    a second bring back the first such row, to name it.
+    """
+    nw = source.nw
+    value = nw.col(source.value)
+    problems: list[tuple[str, Any, str]] = [
+        ("id", nw.col(source.id).is_null(), "a non-blank string id"),
+        ("id", nw.col(source.id).str.strip_chars() == "", "a non-blank string id"),
+        ("at", nw.col(source.at).is_null(), "a datetime.date or datetime.datetime"),
+        ("value", value.is_null(), "a finite real number"),
+        ("value", ~value.cast(nw.Float64).is_finite(), "a finite real number"),
+    ]
+    if source.confidence is not None:
+        confidence = nw.col(source.confidence).cast(nw.Float64)
+        problems.append(
+            (
+                "confidence",
+                ~confidence.is_null()
+                & (~confidence.is_finite() | (confidence < 0) | (confidence > 1)),
+                "a probability between 0 and 1, or None",
+            )
+        )
+    counts = (
+        source.lazy.select(
+            *(
+                test.fill_null(False).cast(nw.Int64).sum().alias(f"p{i}")
+                for i, (_, test, _) in enumerate(problems)
+            )
+        )
+        .collect()
+        .row(0)
+    )
+    for count, (field, test, expected) in zip(counts, problems, strict=True):
+        if count:
+            raise _bad_row(source, field, test, expected)
+
+
+def _bad_row(source: Frame, field: str, test: Any, expected: str) -> InvalidValueError:
+    """The error naming the first row that fails ``test``.
+
+    An eager frame's rows have positions, so the row is named by its
+    index, as for rows and columns; a lazy frame's rows have no order, so
+    the row is named by its id and instant.
+    """
+    nw = source.nw
+    eager = nw.from_native(source.native)
+    if isinstance(eager, nw.DataFrame):
+        found = eager.with_row_index("__okrkit_row").filter(test.fill_null(False))
+        row = found.head(1).rows(named=True)[0]
+        id_ = row[source.id]
+        where = f"row {row['__okrkit_row']}" + ("" if id_ is None else f" (id {id_!r})")
+    else:
+        rows = source.lazy.filter(test.fill_null(False)).head(1).collect()
+        row = rows.rows(named=True)[0]
+        where = f"row (id {row[source.id]!r}, at {row[source.at]})"
+    name = source.confidence if field == "confidence" else getattr(source, field)
+    return InvalidValueError(
+        subject=f"Checkins {where}",
+        field=field,
+        value=row[name],
+        expected=expected,
+    )
+
+
+def distinct_ids(source: Frame) -> frozenset[str]:
+    """The ids of the frame: one row per id comes back."""
+    nw = source.nw
+    found = source.lazy.select(nw.col(source.id)).unique().collect()
+    return frozenset(found[source.id].to_list())
+
+
+def check_schema(nw: Any, frame: Any, names: Sequence[tuple[str, str | None]]) -> None:
+    """The named columns exist."""
+    schema = nw.from_native(frame).lazy().collect_schema()
+    for field, name in names:
+        if name is not None and name not in schema:
+            raise InvalidValueError(
+                subject="Checkins.from_frame",
+                field=field,
+                value=name,
+                expected=f"the name of a column of the frame (it has {list(schema)})",
+            )
