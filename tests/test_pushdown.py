@@ -26,7 +26,7 @@ from okrkit import (
     history,
     to_dict,
 )
-from okrkit.exceptions import InvalidValueError, UnknownIdError
+from okrkit.exceptions import IncompatibleUnitsError, InvalidValueError, UnknownIdError
 from okrkit.testing import evaluations
 
 pytestmark = pytest.mark.filterwarnings(
@@ -349,3 +349,21 @@ def test_first_day_rounds_instants_up_to_midnights():
     assert _pushdown.offset_changes(midnight, midnight + 86400, clock) == [
         midnight + 7200.0  # 02:00 local (01:00 UTC) on 2026-03-29
     ]
+
+
+def test_a_table_unit_a_key_result_cannot_take_is_refused_as_for_rows():
+    """USD check-ins read by a key result without a unit: an error, as for rows."""
+    frame = rows_frame()
+    objectives = organisation()
+    with pytest.raises(IncompatibleUnitsError, match="Series 'a'"):
+        evaluate(
+            objectives,
+            measurements=Checkins.from_rows(ROWS, unit="USD"),
+            as_of=date(2026, 2, 15),
+        )
+    with pytest.raises(IncompatibleUnitsError, match="Series 'a'.*'USD'"):
+        evaluate(
+            objectives,
+            as_of=date(2026, 2, 15),
+            measurements=Checkins.from_frame(frame, unit="USD"),
+        )

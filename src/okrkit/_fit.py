@@ -22,10 +22,16 @@ import math
 from typing import NamedTuple
 
 from okrkit._aggregation import Aggregation
-from okrkit._key_result import KeyResult, Kind
-from okrkit._pace import Forecast
-from okrkit._probability import _inside, pace_so_far, student_t_cdf, target_bounds
-from okrkit.exceptions import OkrkitError
+from okrkit._key_result import KeyResult
+from okrkit._pace import Forecast, projection
+from okrkit._probability import (
+    Per,
+    _inside,
+    pace_origin,
+    pace_so_far,
+    predictive_chance,
+    target_bounds,
+)
 
 # Sums carry about 1e-8 of their size as rounding in a residual spread.
 _PERFECT = 1e-7
@@ -71,14 +77,7 @@ def forecast_fit(
     if line is None:
         return None
     mean_t, mean_y, slope, _ = line
-    projected = mean_y + slope * (end - mean_t)
-    if not math.isfinite(projected):
-        return None
-    try:
-        progress: float | None = kr.progress(projected)
-    except OkrkitError:  # e.g. 2.6 milestones: no meaningful progress
-        progress = None
-    return Forecast(value=projected, progress=progress)
+    return projection(kr, mean_y + slope * (end - mean_t))
 
 
 def probability_fit(
@@ -103,13 +102,10 @@ def probability_fit(
     if not math.isfinite(fitted):
         return None
     s = math.sqrt(sse / (count - 2))
-    if s <= _PERFECT * fit.size:  # a perfect line up to rounding
-        return 1.0 if _inside(fitted, lower, upper) else 0.0
-    scale = s * math.sqrt(1.0 + 1.0 / count + (end - mean_t) ** 2 / sxx)
-    df = count - 2
-    below_upper = 1.0 if upper is None else student_t_cdf((upper - fitted) / scale, df)
-    below_lower = 0.0 if lower is None else student_t_cdf((lower - fitted) / scale, df)
-    return min(1.0, max(0.0, below_upper - below_lower))
+    leverage = (end - mean_t) ** 2 / sxx
+    return predictive_chance(
+        fitted, s, count, leverage, lower, upper, perfect=_PERFECT * fit.size
+    )
 
 
 def pace_so_far_fit(
@@ -119,18 +115,15 @@ def pace_so_far_fit(
     *,
     period_start: float,
     now: float,
-    per: str,
+    per: Per,
 ) -> float | None:
     """The pace so far :func:`key_result_pace_so_far` gives, from sums."""
     if aggregation not in _TRENDS or fit.n == 0:
         return None
-    if aggregation is not Aggregation.LAST:
-        first_value, first_time = 0.0, period_start
-    elif kr.kind in (Kind.LINEAR, Kind.RELATIVE) and kr.start is not None:
-        first_value, first_time = float(kr.start), period_start
-    else:
-        first_value, first_time = fit.first_y, fit.first_t
-    return pace_so_far(first_value, first_time, fit.last_y, now, per)  # type: ignore[arg-type]
+    first_value, first_time = pace_origin(
+        kr, aggregation, period_start, fit.first_y, fit.first_t
+    )
+    return pace_so_far(first_value, first_time, fit.last_y, now, per)
 
 
 _TRENDS = frozenset({Aggregation.LAST, Aggregation.SUM, Aggregation.COUNT})

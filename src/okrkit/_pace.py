@@ -115,7 +115,11 @@ def forecast(
     slope = sum(map(mul, offsets, ys)) / spread
     if end is None:
         end = day_key(period.end)
-    projected = mean_y + slope * (end - mean_t)
+    return projection(kr, mean_y + slope * (end - mean_t))
+
+
+def projection(kr: KeyResult, projected: float) -> Forecast | None:
+    """A projected value as a forecast (None if it is not finite)."""
     if not math.isfinite(projected):
         return None
     try:

@@ -208,9 +208,34 @@ def reach_probability(
         return None
     s = math.sqrt(sse / (count - 2))
     size = max(abs(y) for y in values)
-    if s <= 1e-12 * size:  # a perfect line up to rounding: no spread left
+    return predictive_chance(
+        fitted, s, count, (end - mean_t) ** 2 / sxx, lower, upper, perfect=1e-12 * size
+    )
+
+
+def predictive_chance(
+    fitted: float,
+    s: float,
+    count: int,
+    leverage: float,
+    lower: float | None,
+    upper: float | None,
+    *,
+    perfect: float,
+) -> float:
+    """The chance a new observation of a fitted line lands in [lower, upper].
+
+    Student's t with ``count - 2`` degrees of freedom around ``fitted``,
+    scaled by ``s * sqrt(1 + 1/count + leverage)``, where ``leverage`` is
+    ``(end - mean_t)**2 / Sxx``.  A spread ``s`` at or below ``perfect``
+    is rounding on a perfect line: the answer is then 1.0 or 0.0.
+
+    >>> predictive_chance(90.0, 0.0, 4, 1.0, 90.0, None, perfect=1e-9)
+    1.0
+    """
+    if s <= perfect:  # a perfect line up to rounding: no spread left
         return 1.0 if _inside(fitted, lower, upper) else 0.0
-    scale = s * math.sqrt(1.0 + 1.0 / count + (end - mean_t) ** 2 / sxx)
+    scale = s * math.sqrt(1.0 + 1.0 / count + leverage)
     df = count - 2
     below_upper = 1.0 if upper is None else student_t_cdf((upper - fitted) / scale, df)
     below_lower = 0.0 if lower is None else student_t_cdf((lower - fitted) / scale, df)
@@ -510,14 +535,34 @@ def key_result_pace_so_far(
     ys = trend_values(values, aggregation)
     if not ys:
         return None
-    start = day_key(period.start)
-    if aggregation is not Aggregation.LAST:
-        first_value, first_time = 0.0, start
-    elif kr.kind in (Kind.LINEAR, Kind.RELATIVE) and kr.start is not None:
-        first_value, first_time = float(kr.start), start
-    else:
-        first_value, first_time = ys[0], times[0]
+    first_value, first_time = pace_origin(
+        kr, aggregation, day_key(period.start), ys[0], times[0]
+    )
     return pace_so_far(first_value, first_time, ys[-1], now, per)
+
+
+def pace_origin(
+    kr: KeyResult,
+    aggregation: Aggregation,
+    start: float,
+    first_value: float,
+    first_time: float,
+) -> tuple[float, float]:
+    """Where the pace so far is measured from: (value, instant).
+
+    A SUM or COUNT key result from 0 at the period's ``start``, a linear (or
+    relative) one from its start value there, any other from its first
+    check-in (``first_value`` at ``first_time``, in trend form).
+
+    >>> kr = KeyResult("k", "Acquire 600", start=0, target=600)
+    >>> pace_origin(kr, Aggregation.LAST, 0.0, 60.0, 7.0)
+    (0.0, 0.0)
+    """
+    if aggregation is not Aggregation.LAST:
+        return 0.0, start
+    if kr.kind in (Kind.LINEAR, Kind.RELATIVE) and kr.start is not None:
+        return float(kr.start), start
+    return first_value, first_time
 
 
 def behind_pace(needed: float | None, so_far: float | None) -> bool | None:

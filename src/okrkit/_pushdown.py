@@ -10,12 +10,12 @@ about one per id and window, so a Dask or Spark table is never collected.
 
 Running totals (for SUM and COUNT forecasts) need the check-ins in time
 order within each cell.  Not every engine orders a window partitioned by
-group (Dask cannot), so the query takes one running sum over the whole table
-in (id, cell, time, value) order, of values minus their cell's mean: each
-cell sums to zero, so the running sum starts each cell near zero, and the
-little rounding left is read off the cell's first row and taken away.
-Check-ins equal in id, cell, time and value are first merged into one row
-with a count, so that the order is total.
+group (Dask cannot), so the query numbers the rows in (id, cell, time,
+value) order and takes one running sum over the whole table of values minus
+their cell's mean: each cell sums to zero, so the running sum starts each
+cell near zero, and the little rounding left is read off the cell's first
+row and taken away.  Rows that tie in all four give the same sums in either
+order.
 
 Times travel as microseconds from an origin.  A naive or date column is
 local wall time: within a cell the zone's offset is constant (the daylight
@@ -270,10 +270,8 @@ def summarize(
     # (Aggregations stay simple, column sums and extremes, so that every
     # engine runs them natively: products are columns made beforehand.)
     order = ["id", "cell", "t", "v"]
-    points = rows.with_row_index("r", order_by=order).with_columns(
-        nw.lit(1.0).alias("w")
-    )
-    w, v = nw.col("w"), nw.col("v")
+    points = rows.with_row_index("r", order_by=order)
+    v = nw.col("v")
     # Each cell's running sum of values minus the cell's mean: it starts each
     # cell near zero, so no large total cancels (window functions come
     # before any join: Dask orders only a frame it has not joined).
@@ -281,11 +279,9 @@ def summarize(
         v.mean().over(*keys).alias("m"), nw.col("t").mean().over(*keys).alias("tm")
     )
     m = nw.col("m")
-    t = nw.col("t") - nw.col("tm")
     points = points.with_columns(
         (v - m).cum_sum().over(order_by=["r"]).alias("g"),
         nw.col("r").cast(nw.Float64).alias("k0"),
-        (w * v).alias("wv"),
     ).with_columns((nw.col("g") - (v - m)).alias("g0"))
     starts = points.group_by(*keys).agg(nw.col("k0").min().alias("kmin"))
     points = points.join(starts, on=keys)
@@ -293,31 +289,25 @@ def summarize(
     drift = points.filter(nw.col("k0") == nw.col("kmin")).select(
         *keys, nw.col("g0").alias("drift")
     )
-    points = points.join(drift, on=keys).with_columns(
-        (nw.col("k0") - nw.col("kmin")).alias("kb"),
-    )
-    kb = nw.col("kb")
-    cb = nw.col("g0") - nw.col("drift") + kb * m  # the running total before the row
-    tri = w * (w + 1) / 2  # 1 + 2 + ... + w
-    pyr = w * (w + 1) * (2 * w + 1) / 6  # 1 + 4 + ... + w²
-    points = points.with_columns(cb.alias("cb"))
-    cb = nw.col("cb")
-    sum_c = w * cb + v * tri
-    sum_k = w * kb + tri
+    points = points.join(drift, on=keys)
+    # Through each row: the running total c and running count k of its cell.
+    k = nw.col("k0") - nw.col("kmin") + 1
+    c = nw.col("g0") - nw.col("drift") + (k - 1) * m + v
+    t = nw.col("t") - nw.col("tm")  # times centred on their cell's mean
     products = points.with_columns(
-        (w * t).alias("st"),
-        (w * t * t).alias("stt"),
-        (w * t * v).alias("stv"),
-        (w * v * v).alias("svv"),
-        sum_c.alias("sc"),
-        (t * sum_c).alias("stc"),
-        (w * cb * cb + 2 * cb * v * tri + v * v * pyr).alias("scc"),
-        (t * sum_k).alias("stk"),
-        (w * cb * kb + (cb + kb * v) * tri + v * pyr).alias("sck"),
+        t.alias("st"),
+        (t * t).alias("stt"),
+        (t * v).alias("stv"),
+        (v * v).alias("svv"),
+        c.alias("sc"),
+        (t * c).alias("stc"),
+        (c * c).alias("scc"),
+        (t * k).alias("stk"),
+        (c * k).alias("sck"),
     )
     sums = products.group_by(*keys).agg(
-        w.sum().alias("n"),
-        nw.col("wv").sum().alias("total"),
+        v.count().alias("n"),
+        v.sum().alias("total"),
         v.min().alias("low"),
         v.max().alias("high"),
         nw.col("tm").max().alias("tm"),
@@ -376,8 +366,6 @@ def _cells(
             # A wall time's instant: minus the offset in force in this cell.
             wall = wall_origin + timedelta(seconds=first_t)
             shift = base - clock._offset(wall)
-        elif wall_origin is not None:
-            shift = 0.0
         # Sums over times centred on the cell's mean need no shift.
         first_t, last_t, tm = first_t + shift, last_t + shift, tm + shift
         by_id.setdefault(id_, []).append(

@@ -239,18 +239,23 @@ class Series:
             unit = normalize_for(f"Series {self.id!r}", "unit", unit)
         if unit == self.unit:
             return self
-        try:
-            step = conversion(self.unit, unit)
-        except OkrkitError as exc:
-            raise IncompatibleUnitsError(
-                subject=f"Series {self.id!r}",
-                field="unit",
-                value=self.unit,
-                expected=f"a unit convertible to {unit!r}",
-            ) from exc
+        step = unit_step(self.id, self.unit, unit)
         values = tuple(value * step.scale + step.offset for value in self.values)
         _check_finite(self.id, values, self.times)
         return attrs.evolve(self, unit=unit, values=values)
+
+
+def unit_step(id: str, source: str | None, target: str | None) -> Conversion:
+    """The conversion from a series' unit to another, naming the series."""
+    try:
+        return conversion(source, target)
+    except OkrkitError as exc:
+        raise IncompatibleUnitsError(
+            subject=f"Series {id!r}",
+            field="unit",
+            value=source,
+            expected=f"a unit convertible to {target!r}",
+        ) from exc
 
 
 def build_series(

@@ -21,11 +21,11 @@ from okrkit._series import (
     build_series,
     table_columns,
     table_series,
+    unit_step,
 )
 from okrkit._summary import Part, Summary
 from okrkit._time import Clock
-from okrkit.exceptions import IncompatibleUnitsError, InvalidTypeError, OkrkitError
-from okrkit.units import conversion
+from okrkit.exceptions import InvalidTypeError
 
 MeasurementSource = Series | Iterable[Measurement]
 Measurements = Mapping[str, MeasurementSource] | Checkins
@@ -142,17 +142,11 @@ class CheckinStore:
             origin=self._origin,
             to_day=_day_of(clock),
         )
-        if unit == table._unit or unit is None or table._unit is None:
+        # Check-ins without a unit are in the reader's unit, as for rows; a
+        # unit the reader cannot take is an error, as for rows.
+        if table._unit is None or unit == table._unit:
             return summary
-        try:
-            step = conversion(table._unit, unit)
-        except OkrkitError as exc:
-            raise IncompatibleUnitsError(
-                subject=f"Series {id!r}",
-                field="unit",
-                value=table._unit,
-                expected=f"a unit convertible to the series' unit {unit!r}",
-            ) from exc
+        step = unit_step(id, table._unit, unit)
         return summary.converted(step.scale, step.offset)
 
     def _build(self, id: str, unit: str | None) -> Part:
