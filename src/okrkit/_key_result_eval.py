@@ -300,7 +300,7 @@ def _latest(parts: tuple[Part, ...], view: View) -> Latest | None:
     """The latest check-in by the as-of instant across the series."""
     best: Latest | None = None
     for part in parts:
-        found = latest(part, view.at, view.clock)
+        found = latest(part, view.at)
         if found is not None and (best is None or found.at > best.at):
             best = found
     return best
@@ -432,7 +432,7 @@ def key_result_result(
         forecast=None if projection is None else projection.value,
         forecast_progress=None if projection is None else projection.progress,
         confidence=None if latest is None else latest.confidence,
-        last_measured=None if latest is None else latest.day,
+        last_measured=None if latest is None else latest.day(clock),
         started=view.started,
         sub_values=reading.sub_values,
         reason=_reason(scored, weekly, so_far),

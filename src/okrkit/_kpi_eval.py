@@ -151,12 +151,12 @@ def latest(parts: tuple[Part, ...], at: float, clock: Clock) -> Last | None:
     """The KPI's latest check-in at or before ``at``; None if a part has none."""
     found = []
     for part in parts:
-        last = last_check_in(part, at, clock)
+        last = last_check_in(part, at)
         if last is None:
             return None
         found.append(last)
     earliest = min(found, key=lambda item: item.at)
-    return Last(at=earliest.at, day=earliest.day)
+    return Last(at=earliest.at, day=earliest.day(clock))
 
 
 def staleness(kpi: KPI, last: Last | None, at: float) -> tuple[bool, date | None]:

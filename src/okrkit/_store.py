@@ -8,13 +8,12 @@ instant never count, so they are left out here (though still checked).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
-from okrkit._pushdown import Cell, Edge, offset_changes, summarize, wall_of
+from okrkit._pushdown import Cell, Edge, offset_changes, summarize
 from okrkit._series import (
     Series,
     TableColumns,
@@ -140,7 +139,6 @@ class CheckinStore:
             self._edges,
             self._cells.get(id, []),
             origin=self._origin,
-            to_day=_day_of(clock),
         )
         # Check-ins without a unit are in the reader's unit, as for rows; a
         # unit the reader cannot take is an error, as for rows.
@@ -176,16 +174,6 @@ class CheckinStore:
         return build_series(
             Series, id, source, unit=unit, tz=clock.tz, until=until, clock=clock
         )
-
-
-def _day_of(clock: Clock) -> Callable[[float], date | None]:
-    def day(instant: float) -> date | None:
-        try:
-            return wall_of(instant, clock).date()
-        except OverflowError:
-            return None
-
-    return day
 
 
 def stable(measurements: object) -> dict[str, MeasurementSource]:

@@ -32,7 +32,7 @@ from okrkit.exceptions import InvalidValueError
 class Summary:
     """One id's cells in one unit: what a pushed-down evaluation reads."""
 
-    __slots__ = ("cells", "edges", "id", "offset", "origin", "scale", "to_day")
+    __slots__ = ("cells", "edges", "id", "offset", "origin", "scale")
 
     def __init__(
         self,
@@ -43,7 +43,6 @@ class Summary:
         origin: float,
         scale: float = 1.0,
         offset: float = 0.0,
-        to_day: Callable[[float], date | None],
     ) -> None:
         self.id = id
         self.edges = edges  # sorted
@@ -51,7 +50,6 @@ class Summary:
         self.origin = origin
         self.scale = scale  # the conversion to the unit asked for: v * scale + offset
         self.offset = offset
-        self.to_day = to_day
 
     def converted(self, scale: float, offset: float) -> Summary:
         """The same summary in another unit (an affine conversion)."""
@@ -62,7 +60,6 @@ class Summary:
             origin=self.origin,
             scale=self.scale * scale,
             offset=self.offset * scale + offset,
-            to_day=self.to_day,
         )
 
     # -- cells of a window -----------------------------------------------------
@@ -145,27 +142,28 @@ class Latest(NamedTuple):
     """The latest check-in by an instant."""
 
     at: float  # its instant
-    day: date | None  # its local day
+    given: date | None  # its date or datetime as given (None from a summary)
     confidence: float | None
 
+    def day(self, clock: Clock) -> date | None:
+        """Its local day (worked out only when a result shows it)."""
+        if self.given is not None:
+            return clock.local_date(self.given)
+        return clock.day_of(self.at)
 
-def latest(part: Part, at: float, clock: Clock) -> Latest | None:
+
+def latest(part: Part, at: float) -> Latest | None:
     """The latest check-in at or before instant ``at``."""
     if isinstance(part, Series):
         index = part.last_before(at)
         if index < 0:
             return None
-        return Latest(
-            part.times[index],
-            clock.local_date(part.row_at(index)),
-            part.row_confidence(index),
-        )
+        return Latest(part.times[index], part.row_at(index), part.row_confidence(index))
     cells = part.span(None, at, True)
     if not cells:
         return None
     cell = cells[-1]
-    instant = cell.last_t + part.origin
-    return Latest(instant, part.to_day(instant), cell.last_confidence)
+    return Latest(cell.last_t + part.origin, None, cell.last_confidence)
 
 
 def value_before(part: Part, start: float) -> float | None:

@@ -9,7 +9,7 @@ compare and to bisect.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from okrkit.exceptions import InvalidTypeError
 
@@ -112,6 +112,18 @@ class Clock:
             + at.microsecond / 1e6
         )
         return wall - self._offset(at)
+
+    def day_of(self, instant: float) -> date | None:
+        """Return the local day on which an instant falls (None off the calendar).
+
+        >>> Clock(UTC).day_of(Clock(UTC).day(date(2026, 1, 2)) + 60.0)
+        datetime.date(2026, 1, 2)
+        """
+        try:
+            utc = _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
+            return utc.astimezone(self.tz).date()
+        except OverflowError:
+            return None
 
     def local_date(self, at: date) -> date | None:
         """Return the local day of ``at``; None if it falls outside the calendar."""
