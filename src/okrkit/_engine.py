@@ -7,12 +7,13 @@ engine -> results (``_results.py``) gathered in a :class:`Scorecard`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from okrkit import _validate
 from okrkit._contributions import Item, split
 from okrkit._format import percent
+from okrkit._key_result import KeyResult
 from okrkit._key_result_eval import (
     Reading,
     Scored,
@@ -26,15 +27,15 @@ from okrkit._key_result_eval import (
 from okrkit._kpi import KPI
 from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._objective import Objective
-from okrkit._plan import Driven, FromKpi, Node, Plan, Rolled
+from okrkit._plan import Driven, FromKpi, Node, Options, Plan, Rolled, View
 from okrkit._probability import objective_probability
 from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore
 from okrkit._summary import Part, has_by
-from okrkit.alignment import Finding
-from okrkit.scoring import Pace, weighted_mean
+from okrkit.alignment import Cascade, Finding
+from okrkit.scoring import Pace, _weighted_mean_of, weighted_mean
 
 
 class RolledUp(NamedTuple):
@@ -215,47 +216,26 @@ class Engine:
             )
         )
 
-    def _children(self, objective: Objective) -> list[str]:
-        cascade = self.plan.cascade
-        return [
-            c
-            for c in cascade.children(objective.id)
-            if cascade.objective(c).parent == objective.id
-        ]
+    def _children(self, objective: Objective) -> tuple[str, ...]:
+        return child_objectives(self.plan.cascade, objective.id)
 
     def _objective(self, objective: Objective) -> RolledUp:
         """Roll an objective's key results and child objectives up into a score."""
-        plan, rollup = self.plan, self.plan.options.rollup
+        plan = self.plan
         view = plan.views[objective.period]
-        include = rollup.include
-        if include == "children" and not self._children(objective):
-            include = "key_results"  # a leaf has only its key results to show
+        krs, children = rolled_parts(plan, objective)
         items: list[Item] = []
-        if include in ("both", "key_results"):
-            for kr in objective.key_results:
-                scored = self.key_results[kr.id]
-                counted = self._counted(scored.score, scored.view.started)
-                items.append((kr.id, kr.weight, counted))
-        if include in ("both", "children"):
-            for child_id in self._children(objective):
-                child = self.objectives[child_id]
-                counted = self._counted(child.score, child.started)
-                items.append((child_id, child.weight, counted))
+        no_data = plan.options.rollup.no_data
+        for kr in krs:
+            scored = self.key_results[kr.id]
+            counted = counted_score(scored.score, scored.view.started, no_data)
+            items.append((kr.id, kr.weight, counted))
+        for child_id in children:
+            child = self.objectives[child_id]
+            counted = counted_score(child.score, child.started, no_data)
+            items.append((child_id, child.weight, counted))
         self.items[objective.id] = tuple(items)
-        pairs = [(score, weight) for _, weight, score in items if score is not None]
-        score = None
-        if pairs and math.fsum(weight for _, weight in pairs) > 0:
-            score = rollup.combine(pairs)
-            if score is not None:
-                score = _validate.real(f"Objective {objective.id!r}", "score", score)
-        options = plan.options
-        status = options.pace.status(
-            score, view.elapsed, target_score=options.target_score
-        )
-        grade = None
-        if score is not None and options.grading is not None:
-            grade = options.grading.grade(score, committed=objective.committed)
-        return RolledUp(score, status, grade, objective.weight, view.started)
+        return roll_up(objective, items, view, plan.options)
 
     def _objective_result(self, objective: Objective) -> ObjectiveResult:
         plan = self.plan
@@ -300,14 +280,6 @@ class Engine:
                 view.started,
             ),
         )
-
-    def _counted(self, score: float | None, started: bool) -> float | None:
-        """A score as the roll-up counts it: no check-in may count as 0."""
-        if score is not None:
-            return score
-        if started and self.plan.options.rollup.no_data == "zero":
-            return 0.0
-        return None
 
     def _contributions(self, id: str) -> tuple[Contribution, ...]:
         """Each child's share of ``id``'s score (a weighted mean splits; others not)."""
@@ -363,6 +335,70 @@ class Engine:
         if key not in self.chances:
             self.chances[key] = reach_chance(scored, self.plan.options.clock)
         return self.chances[key]
+
+
+def child_objectives(cascade: Cascade, id: str) -> tuple[str, ...]:
+    """The objectives whose scores roll into ``id`` (its children by ``parent``)."""
+    return tuple(c for c in cascade.children(id) if cascade.objective(c).parent == id)
+
+
+def rolled_parts(
+    plan: Plan, objective: Objective
+) -> tuple[tuple[KeyResult, ...], tuple[str, ...]]:
+    """The key results and child objectives an objective rolls up, by ``include``."""
+    include = plan.options.rollup.include
+    children = child_objectives(plan.cascade, objective.id)
+    if include == "children" and not children:
+        include = "key_results"  # a leaf has only its key results to show
+    krs = objective.key_results if include in ("both", "key_results") else ()
+    return krs, children if include in ("both", "children") else ()
+
+
+def counted_score(score: float | None, started: bool, no_data: str) -> float | None:
+    """A score as the roll-up counts it: no check-in may count as 0."""
+    if score is not None:
+        return score
+    if started and no_data == "zero":
+        return 0.0
+    return None
+
+
+def roll_up(
+    objective: Objective, items: Sequence[Item], view: View, options: Options
+) -> RolledUp:
+    """An objective's score, status and grade from its items' counted scores."""
+    weights = [weight for _, weight, _ in items]
+    score = rolled_score(objective, weights, [score for _, _, score in items], options)
+    status = options.pace.status(score, view.elapsed, target_score=options.target_score)
+    grade = None
+    if score is not None and options.grading is not None:
+        grade = options.grading.grade(score, committed=objective.committed)
+    return RolledUp(score, status, grade, objective.weight, view.started)
+
+
+def rolled_score(
+    objective: Objective,
+    weights: Sequence[float],
+    scores: Sequence[float | None],
+    options: Options,
+) -> float | None:
+    """The roll-up of counted ``scores`` (None: skipped) with their ``weights``."""
+    counted: Sequence[float] = scores  # type: ignore[assignment]  # None: next
+    if None in scores:
+        weights = [w for s, w in zip(scores, weights, strict=True) if s is not None]
+        counted = [s for s in scores if s is not None]
+    if not counted or math.fsum(weights) <= 0:
+        return None
+    combine = options.rollup.combine
+    # The engine's scores and weights are finite floats, weights 0 or more:
+    # the default mean needs no second look at them.
+    if combine is weighted_mean:
+        score = _weighted_mean_of(counted, weights)
+    else:
+        score = combine(list(zip(counted, weights, strict=True)))
+    if score is not None:
+        score = _validate.real(f"Objective {objective.id!r}", "score", score)
+    return score
 
 
 def _objective_reason(

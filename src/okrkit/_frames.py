@@ -22,6 +22,7 @@ from okrkit._results import (
     title_of,
 )
 from okrkit._scorecard import Scorecard
+from okrkit._timeline import Timeline
 from okrkit.exceptions import InvalidValueError, MissingExtraError
 
 Kind = Literal["objectives", "key_results", "kpis", "findings"]
@@ -263,9 +264,41 @@ def to_frame(card: Scorecard, kind: str, *, backend: str = "pandas") -> Any:
     return _frame(records(card, kind), spec, backend, "to_frame")
 
 
-def history_frame(cards: Sequence[Scorecard], *, backend: str = "pandas") -> Any:
+def timeline_records(timeline: Timeline) -> tuple[Row, ...]:
+    """The rows of :func:`history_records`, read from a timeline's tracks."""
+    # The same columns as history_records, in the order of _HISTORY.
+    names = ("as_of", *(name for name, _, _ in _HISTORY))
+    tracks = timeline.tracks
+    kinds = [(kind, id_, tracks[id_]) for kind, ids in timeline.groups for id_ in ids]
+    rows: list[Row] = []
+    for index, day in enumerate(timeline.dates):
+        for kind, id_, track in kinds:
+            rows.append(
+                dict(
+                    zip(
+                        names,
+                        (
+                            day,
+                            id_,
+                            kind,
+                            track.title,
+                            track.value[index],
+                            track.progress[index],
+                            track.score[index],
+                            track.expected[index],
+                            track.forecast[index],
+                            track.status[index].name,
+                        ),
+                        strict=True,
+                    )
+                )
+            )
+    return tuple(rows)
+
+
+def history_frame(rows: Sequence[Row], *, backend: str = "pandas") -> Any:
     """The history's records as a table of ``backend``."""
-    return _frame(history_records(cards), _HISTORY, backend, "History.to_frame")
+    return _frame(rows, _HISTORY, backend, "History.to_frame")
 
 
 _NW_TYPES = {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, cast, overload
 
 import attrs
 
@@ -17,11 +17,14 @@ from okrkit._kpi import KPI
 from okrkit._objective import Objective
 from okrkit._outside import Outside, check_outside
 from okrkit._period import Period
+from okrkit._plan import Plan
 from okrkit._results import numbers
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements, stable
 from okrkit._time import Clock, check_tz, instant_key
+from okrkit._timeline import Timeline, timeline
+from okrkit.alignment import Finding
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
 from okrkit.scoring import Pace, RollUp, ScoringStrategy
 
@@ -93,7 +96,7 @@ def history(
     given: Measurements = (
         measurements if isinstance(measurements, Checkins) else stable(measurements)
     )
-    cards = _evaluate_each(
+    cards, numbers_over_time = _evaluate_each(
         objectives,
         kpis=kpis,
         measurements=given,
@@ -104,14 +107,16 @@ def history(
         tz=tz,
         outside=check_outside("history", outside),
     )
-    return History(
+    made = History(
         dates=days,
-        cards=cards,
+        cards=cast("tuple[Scorecard, ...]", cards),
         objectives=objectives,
         kpis=kpis,
         measurements=given,
         tz=tz,
     )
+    object.__setattr__(made, "_timeline", numbers_over_time)
+    return made
 
 
 def _tuple(field: str, values: object) -> tuple[Any, ...]:
@@ -155,12 +160,16 @@ def _evaluate_each(
     pace: Pace | None,
     tz: tzinfo,
     outside: Outside,
-) -> tuple[Scorecard, ...]:
-    """The scorecard at each date, in one pass over the check-ins.
+) -> tuple[Sequence[Scorecard], Timeline | None]:
+    """The scorecards at the dates, and every id's numbers over them.
 
     One plan and one check-in store serve every date: each series is sorted
-    and converted once, and each date only looks its windows up.  Each
-    scorecard equals ``evaluate(..., as_of=day)``.
+    and converted once, and each date only looks its windows up.  The
+    numbers come from a :class:`Timeline` (each key result's series walked
+    once along the dates); the scorecards, each equal to
+    ``evaluate(..., as_of=day)``, are then made when read.  An organisation
+    the timeline does not take gets its scorecards made here, one engine
+    run per date, and its numbers read from them.
     """
     plan, store, findings = prepare(
         "history",
@@ -173,7 +182,51 @@ def _evaluate_each(
         keep_all=True,
         dates=dates,
     )
-    return tuple(Engine(plan.at_date(day), store, {}, findings).run() for day in dates)
+    found = timeline(plan, store, dates)
+    if found is None:
+        each = (Engine(plan.at_date(day), store, {}, findings) for day in dates)
+        return tuple(engine.run() for engine in each), None
+    return _Cards(plan, store, tuple(findings), dates), found
+
+
+class _Cards(Sequence[Scorecard]):
+    """A history's scorecards, each made by the engine when first read.
+
+    Reading one twice, or from two threads, gives equal scorecards: each is
+    a pure function of the plan, the store and its date.
+    """
+
+    __slots__ = ("_dates", "_findings", "_made", "_plan", "_store")
+
+    def __init__(
+        self,
+        plan: Plan,
+        store: CheckinStore,
+        findings: tuple[Finding, ...],
+        dates: tuple[date, ...],
+    ) -> None:
+        self._plan, self._store, self._findings = plan, store, findings
+        self._dates = dates
+        self._made: list[Scorecard | None] = [None] * len(dates)
+
+    def __len__(self) -> int:
+        return len(self._dates)
+
+    @overload
+    def __getitem__(self, index: int) -> Scorecard: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Scorecard]: ...
+
+    def __getitem__(self, index: int | slice) -> Scorecard | Sequence[Scorecard]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(len(self))[index])
+        card = self._made[index]
+        if card is None:
+            plan = self._plan.at_date(self._dates[index])
+            card = Engine(plan, self._store, {}, self._findings).run()
+            self._made[index] = card
+        return card
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -199,24 +252,30 @@ class History:
     """  # noqa: E501
 
     dates: tuple[date, ...]
-    _cards: tuple[Scorecard, ...] = attrs.field(alias="cards")
+    # Compared as a tuple: history() passes a sequence whose scorecards are
+    # made when read (_Cards), typed as the tuple it behaves as.
+    _cards: tuple[Scorecard, ...] = attrs.field(alias="cards", eq=tuple)
     _objectives: tuple[Objective, ...] = attrs.field(alias="objectives")
     _kpis: tuple[KPI, ...] = attrs.field(alias="kpis")
     _measurements: Measurements = attrs.field(alias="measurements", hash=False)
     _tz: tzinfo = attrs.field(alias="tz")
     # Indexes derived from the fields above: left out of ==, hash and repr.
-    _by_date: dict[date, Scorecard] = attrs.field(init=False, eq=False)
+    _by_date: dict[date, int] = attrs.field(init=False, eq=False)
+    # Every id's numbers at every date, when history() worked them out.
+    _timeline: Timeline | None = attrs.field(init=False, eq=False, default=None)
     _definitions: dict[str, Definition] = attrs.field(init=False, eq=False)
     _owners: dict[str, Objective] = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         # Made by history(); checked when built by hand.
-        for field, value, kind in (
+        checked: list[tuple[str, object, type]] = [
             ("dates", self.dates, date),
-            ("cards", self._cards, Scorecard),
             ("objectives", self._objectives, Objective),
             ("kpis", self._kpis, KPI),
-        ):
+        ]
+        if not isinstance(self._cards, _Cards):
+            checked.append(("cards", self._cards, Scorecard))
+        for field, value, kind in checked:
             _validate.tuple_of("History", field, value, kind, f"{kind.__name__}s")
         if len(self.dates) != len(self._cards):
             raise InvalidValueError(
@@ -227,7 +286,7 @@ class History:
             )
         check_tz("History", self._tz)
         # Plain dicts, built here and never changed: the value stays immutable.
-        by_date = dict(zip(self.dates, self._cards, strict=True))
+        by_date = {day: index for index, day in enumerate(self.dates)}
         definitions: dict[str, Definition] = {k.id: k for k in self._kpis}
         owners = {}
         for objective in self._objectives:
@@ -259,7 +318,7 @@ class History:
 
     def __getitem__(self, day: date) -> Scorecard:
         try:
-            return self._by_date[day]
+            return self._cards[self._by_date[day]]
         except (KeyError, TypeError):
             raise UnknownIdError(
                 subject="History",
@@ -277,12 +336,16 @@ class History:
         return iter(self._cards)
 
     def __repr__(self) -> str:
-        first, last = self._cards[0], self._cards[-1]
-        span = f"{first.as_of.isoformat()} to {last.as_of.isoformat()}"
+        span = f"{self.dates[0].isoformat()} to {self.dates[-1].isoformat()}"
+        if self._timeline is not None:
+            counts = [len(ids) for _, ids in self._timeline.groups]
+        else:
+            first = self._cards[0]
+            counts = [len(first.objectives), len(first.key_results), len(first.kpis)]
         return (
-            f"<History of {_count(len(first.objectives), 'objective')}, "
-            f"{_count(len(first.key_results), 'key result')}, "
-            f"{_count(len(first.kpis), 'KPI')} at "
+            f"<History of {_count(counts[0], 'objective')}, "
+            f"{_count(counts[1], 'key result')}, "
+            f"{_count(counts[2], 'KPI')} at "
             f"{_count(len(self.dates), 'date')} from {span}>"
         )
 
@@ -303,6 +366,29 @@ class History:
         'RED'
         """
         self.definition(id)
+        track = None if self._timeline is None else self._timeline.tracks.get(id)
+        if track is not None:
+            return tuple(
+                HistoryRow(
+                    as_of=day,
+                    value=value,
+                    progress=progress,
+                    score=score,
+                    expected=expected,
+                    status=status,
+                    forecast=forecast,
+                )
+                for day, value, progress, score, expected, status, forecast in zip(
+                    self.dates,
+                    track.value,
+                    track.progress,
+                    track.score,
+                    track.expected,
+                    track.status,
+                    track.forecast,
+                    strict=True,
+                )
+            )
         rows = []
         for card in self._cards:
             result = card[id]
@@ -379,15 +465,17 @@ class History:
         >>> [(r["id"], r["kind"], r["status"]) for r in past.records()]
         [('o', 'objective', 'RED'), ('k', 'key_result', 'NO_DATA')]
         """
-        from okrkit._frames import history_records
+        from okrkit._frames import history_records, timeline_records
 
+        if self._timeline is not None:
+            return timeline_records(self._timeline)
         return history_records(self._cards)
 
     def to_frame(self, *, backend: Backend = "pandas") -> Any:
         """The records as a data frame of ``backend`` (``okrkit[dataframes]``)."""
         from okrkit._frames import history_frame
 
-        return history_frame(self._cards, backend=backend)
+        return history_frame(self.records(), backend=backend)
 
     def _repr_html_(self) -> str:
         from okrkit._html import history_html

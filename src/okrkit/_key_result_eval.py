@@ -23,7 +23,7 @@ from okrkit._key_result import KeyResult, Kind
 from okrkit._kpi import KPI
 from okrkit._kpi_eval import aggregate_kpi, kpi_series
 from okrkit._measurement import Measurement
-from okrkit._pace import expected_progress, forecast
+from okrkit._pace import Forecast, expected_progress, forecast
 from okrkit._period import Period
 from okrkit._plan import Options, View, Window
 from okrkit._probability import (
@@ -46,7 +46,7 @@ from okrkit._summary import (
 )
 from okrkit._time import Clock
 from okrkit.exceptions import InvalidValueError, OkrkitError, PeriodError
-from okrkit.scoring import Pace, RollUp, ScoreContext, ScoringStrategy
+from okrkit.scoring import Linear, Pace, RollUp, ScoreContext, ScoringStrategy
 from okrkit.units import conversion
 
 
@@ -353,16 +353,40 @@ def score_reading(
     if driven is not None:
         progress = score = driven[1]
     elif value is not None:
-        progress = kr.progress(value)
-        score = options.scoring.score(kr, value, context)
-        if type(score) is not float or not math.isfinite(score):
-            score = _validate.real(f"KeyResult {kr.id!r}", "score", score)
-        if options.grading is not None:
-            grade = options.grading.grade(score, committed=committed)
+        progress, score, grade = score_value(kr, value, context, options)
     status = options.pace.status(score, expected, target_score=options.target_score)
     return Scored(
         reading, view, committed, progress, score, status, grade, expected, when, driven
     )
+
+
+def score_value(
+    kr: KeyResult, value: float, context: ScoreContext, options: Options
+) -> tuple[float, float, Status | None]:
+    """A value's progress, score and grade (None when the strategy has no grades)."""
+    progress = kr.progress(value)
+    scoring = options.scoring
+    if type(scoring) is Linear:  # its score is the progress, clamped: say it once
+        score = scoring._clamp(progress)
+    else:
+        score = scoring.score(kr, value, context)
+    if type(score) is not float or not math.isfinite(score):
+        score = _validate.real(f"KeyResult {kr.id!r}", "score", score)
+    grade = None
+    if options.grading is not None:
+        grade = options.grading.grade(score, committed=context.committed)
+    return progress, score, grade
+
+
+def forecast_of(reading: Reading, view: View, clock: Clock) -> Forecast | None:
+    """Where a reading's check-ins lead by its period's end (None: no trend)."""
+    kr, how, end = reading.kr, reading.aggregation, clock.day(view.period.end)
+    if isinstance(reading.points, Fit):
+        return forecast_fit(kr, reading.points, how, end)
+    if reading.points is not None:
+        times, values = reading.points
+        return forecast(kr, times, values, how, view.period, end=end)
+    return None
 
 
 def reach_chance(scored: Scored, clock: Clock) -> float | None:
@@ -398,13 +422,13 @@ def key_result_result(
     how, period = reading.aggregation, view.period
     if isinstance(reading.points, Fit):
         fit = reading.points
-        projection = forecast_fit(kr, fit, how, end)
+        projection = forecast_of(reading, view, clock)
         chance = reach_chance(scored, clock)
         start = clock.day(period.start)
         so_far = pace_so_far_fit(kr, fit, how, period_start=start, now=at, per="week")
     elif reading.points is not None:
         times, values = reading.points
-        projection = forecast(kr, times, values, how, period, end=end)
+        projection = forecast_of(reading, view, clock)
         chance = reach_chance(scored, clock)
         so_far = key_result_pace_so_far(
             kr, times, values, how, period, now=at, per="week"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from operator import mul
 from typing import Literal, Protocol, runtime_checkable
 
 import attrs
@@ -200,7 +201,10 @@ class Linear:
     ) -> float:
         """Return the clamped progress."""
         number = _arguments("Linear.score", key_result, value, context)
-        progress: float = key_result.progress(number)
+        return self._clamp(key_result.progress(number))
+
+    def _clamp(self, progress: float) -> float:
+        """``progress`` held within ``[floor, cap]``: its score (the engine's path)."""
         if self.cap is not None:
             progress = min(progress, self.cap)
         if self.floor is not None:
@@ -340,10 +344,28 @@ def weighted_mean(items: Sequence[tuple[float, float]]) -> float | None:
     >>> weighted_mean([(1.0, 1), (0.4, 2)])
     0.6
     """
-    pairs = _pairs("weighted_mean", items)
+    return _weighted_mean(_pairs("weighted_mean", items))
+
+
+def _weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """weighted_mean of pairs already checked (finite scores, weights >= 0)."""
+    return _weighted_mean_of([s for s, _ in pairs], [w for _, w in pairs])
+
+
+def _weighted_mean_of(
+    scores: Sequence[float], weights: Sequence[float]
+) -> float | None:
+    """weighted_mean of checked scores and weights given side by side.
+
+    The engine's own roll-up calls this: its scores and weights are finite
+    floats (weights 0 or more) already, and it holds them as two columns.
+
+    >>> _weighted_mean_of([1.0, 0.4], [1.0, 2.0])
+    0.6
+    """
     try:
-        total = math.fsum(weight for _, weight in pairs)
-        mean = math.fsum(score * weight for score, weight in pairs) / total
+        total = math.fsum(weights)
+        mean = math.fsum(map(mul, scores, weights)) / total
     except ZeroDivisionError:
         return None
     except (OverflowError, ValueError):  # fsum: overflow, or inf - inf
@@ -352,11 +374,12 @@ def weighted_mean(items: Sequence[tuple[float, float]]) -> float | None:
         return mean
     # Huge scores or weights: scaled to at most 1, no sum can overflow, and
     # a mean never exceeds the largest score.
-    heaviest = max(weight for _, weight in pairs)
-    largest = max(abs(score) for score, _ in pairs) or 1.0
-    total = math.fsum(weight / heaviest for _, weight in pairs)
+    heaviest = max(weights)
+    largest = max(map(abs, scores)) or 1.0
+    total = math.fsum(weight / heaviest for weight in weights)
     share = math.fsum(
-        (score / largest) * (weight / heaviest) for score, weight in pairs
+        (score / largest) * (weight / heaviest)
+        for score, weight in zip(scores, weights, strict=True)
     )
     return largest * (share / total)
 

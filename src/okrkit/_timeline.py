@@ -1,0 +1,410 @@
+"""Timeline: every id's numbers at many dates, worked out one id at a time.
+
+:func:`okrkit.history` shows each objective, key result and KPI at each of
+its dates.  Running the engine at every date would read and score every key
+result again each time, though a key result's value only changes when one of
+its check-ins, or its period's start or end, falls between two dates.  The
+timeline instead walks each key result's series once along the dates,
+scores each distinct reading once, and adds what depends on the date alone
+(the expected progress and the pace status) from figures worked out once per
+period.  Objectives then roll up date by date from those columns, with the
+engine's own functions, in the engine's order.
+
+Nothing here is a second set of rules: values come from the same series
+bounds and aggregations, scores from :func:`score_value`, roll-ups from
+:func:`roll_up`, forecasts from :func:`forecast_of`, and anything with a
+shape the walk does not take (a rate, phased targets, a KPI link, a
+scoring strategy that reads the date) is read and scored at each date by the
+engine's functions.  Value roll-ups and driven key results read other nodes'
+results at the same date, so an organisation with them has no timeline:
+history() then runs the engine at every date.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from datetime import date
+from itertools import repeat
+
+import attrs
+
+from okrkit._aggregation import Aggregation
+from okrkit._engine import counted_score, rolled_parts, rolled_score
+from okrkit._key_result import Kind
+from okrkit._key_result_eval import (
+    Scored,
+    forecast_of,
+    read_from_kpi,
+    read_own,
+    score_reading,
+    score_value,
+)
+from okrkit._kpi_eval import kpi_result, kpi_series
+from okrkit._pace import forecast
+from okrkit._period import Period
+from okrkit._plan import Driven, FromKpi, Node, Options, Own, Plan, Rolled, View
+from okrkit._series import Series
+from okrkit._status import Status
+from okrkit._store import CheckinStore
+from okrkit.scoring import GoogleGrading, Linear, Pace, RedFlagGoal, Stepped
+
+# The built-in strategies score a value from the key result alone: the date
+# (the context's expected progress) never changes their score.
+_DATE_FREE = (Linear, GoogleGrading, Stepped, RedFlagGoal)
+
+_GREEN, _AMBER, _RED, _NO_DATA = Status.GREEN, Status.AMBER, Status.RED, Status.NO_DATA
+
+
+class Track:
+    """One id's numbers at every date of a timeline (None: not its kind's).
+
+    Forecasts are worked out when first read, as in a scorecard.
+    """
+
+    __slots__ = (
+        "_forecast",
+        "_forecasts",
+        "expected",
+        "kind",
+        "progress",
+        "score",
+        "status",
+        "title",
+        "value",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        title: str,
+        *,
+        value: Sequence[float | None],
+        progress: Sequence[float | None],
+        score: Sequence[float | None],
+        expected: Sequence[float | None],
+        status: Sequence[Status],
+        forecast: Callable[[], tuple[float | None, ...]] | None = None,
+    ) -> None:
+        self.kind, self.title = kind, title
+        self.value = tuple(value)
+        self.progress = tuple(progress)
+        self.score = tuple(score)
+        self.expected = tuple(expected)
+        self.status = tuple(status)
+        self._forecast = forecast
+        self._forecasts: tuple[float | None, ...] | None = None
+
+    @property
+    def forecast(self) -> tuple[float | None, ...]:
+        """The forecast at each date (None for objectives and KPIs)."""
+        if self._forecasts is None:
+            found = self._forecast() if self._forecast is not None else None
+            self._forecasts = found or (None,) * len(self.status)
+        return self._forecasts
+
+
+@attrs.frozen
+class Timeline:
+    """Every id's :class:`Track` over ``dates``, with the scorecard's id order."""
+
+    dates: tuple[date, ...]
+    tracks: dict[str, Track]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, ids) in card order
+
+
+@attrs.frozen
+class _Cuts:
+    """One period seen from every date: what each date's window and pace need."""
+
+    views: tuple[View, ...]
+    start: float  # the period's first instant: every window starts there
+    # The dates in order fall in three runs: before the period starts (no
+    # window), inside it (a window cut at the date's instant, inclusive),
+    # and from its end on (the whole period, the end exclusive).
+    before: int
+    inside: tuple[float, ...]
+    after: int
+    end: float
+    started: tuple[bool, ...]
+    elapsed: tuple[float, ...]
+    on: tuple[float, ...]  # score at or above: on track (Pace's own products)
+    risk: tuple[float, ...]  # score at or above: at risk
+
+
+def timeline(plan: Plan, store: CheckinStore, dates: Sequence[date]) -> Timeline | None:
+    """The numbers of ``plan`` at each of ``dates`` (None: run the engine per date).
+
+    ``plan`` and ``store`` are made for the last date with every series
+    kept (``keep_all``).
+    """
+    nodes = [node for objective in plan.cascade.order for node in plan.nodes[objective]]
+    if any(isinstance(node.source, (Rolled, Driven)) for node in nodes):
+        return None
+    options = plan.options
+    plans = [plan.at_date(day) for day in dates]
+    cuts = {period: _cuts(period, plans, options) for period in plan.views}
+    tracks: dict[str, Track] = {}
+    for kpi in plan.cascade.kpis:
+        tracks[kpi.id] = _kpi_track(kpi.id, plan, plans, store)
+    for objective_id in plan.cascade.rollup_order:
+        for node in plan.nodes[objective_id]:
+            tracks[node.kr.id] = _key_result_track(node, plans, cuts, store)
+        tracks[objective_id] = _objective_track(objective_id, plan, cuts, tracks)
+    groups = (
+        ("objective", plan.cascade.order),
+        ("key_result", tuple(node.kr.id for node in nodes)),
+        ("kpi", tuple(kpi.id for kpi in plan.cascade.kpis)),
+    )
+    return Timeline(tuple(dates), tracks, groups)
+
+
+def _cuts(period: Period, plans: Sequence[Plan], options: Options) -> _Cuts:
+    views = tuple(p.views[period] for p in plans)
+    start = views[0].window.start
+    assert start is not None  # a period's window always has a start
+    elapsed = tuple(view.elapsed for view in views)
+    goals = [e * options.target_score for e in elapsed]
+    pace = options.pace
+    inside = tuple(v.window.end for v in views if v.started and v.window.inclusive)
+    runs = [0 if not v.started else 1 if v.window.inclusive else 2 for v in views]
+    assert runs == sorted(runs)  # the dates are in time order
+    # Nothing is behind before any time has passed: every score is on track.
+    return _Cuts(
+        views=views,
+        start=start,
+        before=sum(not view.started for view in views),
+        inside=inside,
+        after=len(views) - len(inside) - sum(not view.started for view in views),
+        end=options.clock.day(period.end),
+        started=tuple(view.started for view in views),
+        elapsed=elapsed,
+        on=tuple(-math.inf if g <= 0 else pace.on_track * g for g in goals),
+        risk=tuple(pace.at_risk * goal for goal in goals),
+    )
+
+
+def _statuses(
+    scores: Sequence[float | None], cuts: _Cuts, options: Options
+) -> list[Status]:
+    """Pace status at each date: Pace's own rule on the precomputed bounds."""
+    pace = options.pace
+    if type(pace) is not Pace:  # a subclass may judge otherwise: ask it
+        target = options.target_score
+        return [
+            pace.status(s, e, target_score=target)
+            for s, e in zip(scores, cuts.elapsed, strict=True)
+        ]
+    return [
+        _NO_DATA if s is None else _GREEN if s >= on else _AMBER if s >= risk else _RED
+        for s, on, risk in zip(scores, cuts.on, cuts.risk, strict=True)
+    ]
+
+
+# -- key results -------------------------------------------------------------------
+
+
+def _walks(node: Node, options: Options) -> bool:
+    """Whether a key result's numbers follow from its series walked along the dates."""
+    kr = node.kr
+    return (
+        isinstance(node.source, Own)
+        and kr.kind is not Kind.RATE
+        and not kr.phases
+        and kr.resolved
+        and type(options.scoring) in _DATE_FREE
+    )
+
+
+def _key_result_track(
+    node: Node,
+    plans: Sequence[Plan],
+    cuts: dict[Period, _Cuts],
+    store: CheckinStore,
+) -> Track:
+    options = plans[0].options
+    period_cuts = cuts[node.period]
+    if _walks(node, options):
+        own = store.series(node.kr.id, node.kr.unit)
+        if isinstance(own, Series):
+            return _walked(node, own, period_cuts, options)
+    return _read_each(node, plans, period_cuts, store)
+
+
+def _walked(node: Node, series: Series, cuts: _Cuts, options: Options) -> Track:
+    """A key result read from its own series: one reading per distinct window."""
+    kr, committed = node.kr, node.objective.committed
+    how = kr.aggregation or Aggregation.LAST
+    times, values = series.times, series.values
+    lo = bisect_left(times, cuts.start)
+    # Where each date's window ends, as Series.bounds cuts it (-1: not started).
+    inside = len(cuts.inside)
+    ends = [-1] * cuts.before
+    ends += map(bisect_right, repeat(times, inside), cuts.inside, repeat(lo, inside))
+    ends += [bisect_left(times, cuts.end, lo)] * cuts.after
+    # The numbers of each distinct window, worked out once.  The strategy
+    # does not read the date, so any date's context scores alike.
+    context = cuts.views[0].contexts[committed]
+    numbers: dict[int, tuple[float | None, float | None, float | None]] = {}
+    last = how is Aggregation.LAST
+    for end in dict.fromkeys(ends):
+        if end < 0:
+            found = None
+        elif last:  # the last of values[lo:end]: no slice to make and check
+            found = values[end - 1] if end > lo else None
+        else:
+            found = how.apply(values[lo:end])
+        if found is None:
+            numbers[end] = (None, None, None)
+            continue
+        shown, scored, _ = score_value(kr, found, context, options)
+        numbers[end] = (found, shown, scored)
+    value, progress, score = zip(*map(numbers.__getitem__, ends), strict=True)
+    period, clock = node.period, options.clock
+
+    def forecasts() -> tuple[float | None, ...]:
+        stop = clock.day(period.end)
+        projected: dict[int, float | None] = {}
+        for end, (found, _, _) in numbers.items():
+            made = None
+            if found is not None:
+                made = forecast(
+                    kr, times[lo:end], values[lo:end], how, period, end=stop
+                )
+            projected[end] = None if made is None else made.value
+        return tuple(map(projected.__getitem__, ends))
+
+    return Track(
+        "key_result",
+        kr.title,
+        value=value,
+        progress=progress,
+        score=score,
+        expected=cuts.elapsed,
+        status=_statuses(score, cuts, options),
+        forecast=forecasts,
+    )
+
+
+def _read_each(
+    node: Node, plans: Sequence[Plan], cuts: _Cuts, store: CheckinStore
+) -> Track:
+    """A key result read and scored at each date by the engine's own functions."""
+    kr, source = node.kr, node.source
+    options = plans[0].options
+    clock = options.clock
+    if isinstance(source, FromKpi):
+        parts = kpi_series(source.kpi, store)
+    else:
+        own = store.series(kr.id, kr.unit, keep=True)
+    scored: list[Scored] = []
+    for plan, view in zip(plans, cuts.views, strict=True):
+        if isinstance(source, FromKpi):
+            reading = read_from_kpi(kr, source.kpi, parts, view, clock)
+        else:
+            reading = read_own(kr, own, view)
+        scored.append(
+            score_reading(
+                reading,
+                view,
+                options,
+                as_of=plan.as_of,
+                committed=node.objective.committed,
+            )
+        )
+
+    def forecasts() -> tuple[float | None, ...]:
+        shown = []
+        for one in scored:
+            projected = forecast_of(one.reading, one.view, clock)
+            shown.append(None if projected is None else projected.value)
+        return tuple(shown)
+
+    return Track(
+        "key_result",
+        kr.title,
+        value=[s.reading.value for s in scored],
+        progress=[s.progress for s in scored],
+        score=[s.score for s in scored],
+        expected=[s.expected for s in scored],
+        status=[s.status for s in scored],
+        forecast=forecasts,
+    )
+
+
+# -- objectives and KPIs -----------------------------------------------------------
+
+
+def _objective_track(
+    objective_id: str, plan: Plan, cuts: dict[Period, _Cuts], tracks: dict[str, Track]
+) -> Track:
+    """An objective rolled up at each date from its items' tracks (engine rules)."""
+    cascade, options = plan.cascade, plan.options
+    objective = cascade.objective(objective_id)
+    no_data = options.rollup.no_data
+    krs, children = rolled_parts(plan, objective)
+    own = cuts[objective.period]
+    items = [(kr.weight, tracks[kr.id].score, own.started) for kr in krs]
+    for child in children:
+        found = cascade.objective(child)
+        items.append((found.weight, tracks[child].score, cuts[found.period].started))
+    weights = [weight for weight, _, _ in items]
+    # Each item's score as the roll-up counts it, then one row per date.
+    counted = [
+        scores
+        if None not in scores
+        else list(map(counted_score, scores, started, repeat(no_data)))
+        for _, scores, started in items
+    ]
+    score: list[float | None] = []
+    previous: tuple[float | None, ...] | None = None
+    rolled: float | None = None
+    for row in zip(*counted, strict=True) if counted else repeat((), len(own.views)):
+        # The same counted scores roll up to the same score: only the pace
+        # status follows the date, and it comes from the scores below.
+        if row != previous:
+            rolled = rolled_score(objective, weights, row, options)
+            previous = row
+        score.append(rolled)
+    return Track(
+        "objective",
+        objective.title,
+        value=[None] * len(score),
+        progress=score,
+        score=score,
+        expected=own.elapsed,
+        status=_statuses(score, own, options),
+    )
+
+
+def _kpi_track(
+    kpi_id: str, plan: Plan, plans: Sequence[Plan], store: CheckinStore
+) -> Track:
+    """A KPI at each date: the engine's KPI node, run at each date."""
+    kpi = plan.kpis[kpi_id]
+    parts = kpi_series(kpi, store)
+    window = plan.kpi_windows.get(kpi_id)
+    clock = plan.options.clock
+    results = [
+        kpi_result(
+            kpi,
+            parts,
+            as_of=p.as_of,
+            at=p.at,
+            window=window,
+            previous=None,
+            clock=clock,
+        )
+        for p in plans
+    ]
+    none: list[float | None] = [None] * len(results)
+    return Track(
+        "kpi",
+        kpi.name,
+        value=[r.value for r in results],
+        progress=none,
+        score=none,
+        expected=none,
+        status=[r.status for r in results],
+    )
