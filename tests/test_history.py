@@ -299,3 +299,105 @@ def test_history_of_part_of_an_organisation():
     for card in past:
         assert card["team"].parent is None
         assert "outside-reference" in [f.code for f in card.findings]
+
+
+# -- the timeline: numbers over time without an engine run per date ----------------
+
+ROLLED = (
+    Objective(
+        "co",
+        "Company",
+        period=Q1,
+        key_results=[KeyResult("all", "All sign-ups", start=0, target=100)],
+    ),
+    Objective(
+        "team",
+        "Team",
+        period=Q1,
+        parent="co",
+        key_results=[
+            KeyResult("mine", "Sign-ups", start=0, target=50, contributes_to="all")
+        ],
+    ),
+)
+
+
+def _numbers_at(objectives, measurements, day, id_, kpis=()):
+    """An id's HistoryRow worked out by evaluate() alone."""
+    from okrkit._results import numbers
+
+    card = evaluate(objectives, kpis=kpis, measurements=measurements, as_of=day)
+    result = card[id_]
+    shown = numbers(result)
+    return HistoryRow(
+        as_of=day,
+        value=shown.value,
+        progress=shown.progress,
+        score=shown.score,
+        expected=shown.expected,
+        status=result.status,
+        forecast=shown.forecast,
+    )
+
+
+def test_scorecards_are_made_when_read():
+    """history() works the numbers out; a date's scorecard is made on first read."""
+    past = _past()
+    made = past._cards._made  # type: ignore[attr-defined]
+    assert made == [None, None, None]
+    assert [r.status for r in past.of("o")] == [
+        _numbers_at(OBJECTIVES, MEASUREMENTS, d, "o", [NPS]).status for d in past.dates
+    ]
+    assert made == [None, None, None]  # rows come without scorecards
+    card = past[FEB15]
+    assert made == [None, card, None]
+    assert past[FEB15] is card  # made once
+
+
+def test_forecasts_follow_each_dates_check_ins():
+    """A key result's forecast at a date fits only the check-ins up to it."""
+    rows = _past().of("k")
+    # Jan 31: one check-in, no trend. Feb 15 and Mar 31: the line through
+    # (Jan 20, 30) and (Feb 10, 60), 30 a 21 days, projected to Apr 1:
+    # 60 + 30 * 50 / 21.
+    assert rows[0].forecast is None
+    assert rows[1].forecast == pytest.approx(60 + 30 * 50 / 21)
+    assert rows[2].forecast == rows[1].forecast
+
+
+def test_value_roll_ups_are_evaluated_at_each_date():
+    """A value roll-up reads others' results at that date: evaluate's numbers."""
+    checkins = {"mine": [Measurement(date(2026, 1, 20), 20)]}
+    days = [JAN31, FEB15, MAR31]
+    past = history(ROLLED, measurements=checkins, dates=days)
+    assert past._timeline is None  # the engine ran at each date
+    for id_ in ("co", "all", "team", "mine"):
+        assert past.of(id_) == tuple(
+            _numbers_at(ROLLED, checkins, d, id_) for d in days
+        )
+    assert [r.value for r in past.of("all")] == [20.0, 20.0, 20.0]
+
+
+def test_a_made_history_pickles_as_its_call():
+    """Pickling a history made by history() makes no scorecard; the copy is equal."""
+    past = _past(scoring=GoogleGrading())
+    again = pickle.loads(pickle.dumps(past))
+    assert past._cards._made == [None, None, None]  # type: ignore[attr-defined]
+    assert again.of("k") == past.of("k")
+    assert again == past
+
+
+def test_a_history_built_by_hand_equals_the_made_one():
+    """Equality compares scorecards, however the history holds them."""
+    past = _past()
+    by_hand = History(
+        dates=past.dates,
+        cards=tuple(past),
+        objectives=OBJECTIVES,
+        kpis=(NPS,),
+        measurements=MEASUREMENTS,
+        tz=UTC,
+    )
+    assert by_hand == past
+    assert by_hand.of("k") == past.of("k")
+    assert by_hand.records() == past.records()

@@ -116,7 +116,28 @@ def history(
         tz=tz,
     )
     object.__setattr__(made, "_timeline", numbers_over_time)
+    if isinstance(cards, _Cards):
+        # Pickled as the call that made it: made again, not 91 engine runs.
+        again = (objectives, kpis, given, days, scoring, rollup, pace, tz, outside)
+        object.__setattr__(made, "_again", again)
     return made
+
+
+def _made_again(arguments: tuple[Any, ...]) -> History:
+    objectives, kpis, measurements, dates, scoring, rollup, pace, tz, outside = (
+        arguments
+    )
+    return history(
+        objectives,
+        kpis=kpis,
+        measurements=measurements,
+        dates=dates,
+        scoring=scoring,
+        rollup=rollup,
+        pace=pace,
+        tz=tz,
+        outside=outside,
+    )
 
 
 def _tuple(field: str, values: object) -> tuple[Any, ...]:
@@ -263,6 +284,8 @@ class History:
     _by_date: dict[date, int] = attrs.field(init=False, eq=False)
     # Every id's numbers at every date, when history() worked them out.
     _timeline: Timeline | None = attrs.field(init=False, eq=False, default=None)
+    # The arguments of the history() call, when its scorecards are made on read.
+    _again: tuple[Any, ...] | None = attrs.field(init=False, eq=False, default=None)
     _definitions: dict[str, Definition] = attrs.field(init=False, eq=False)
     _owners: dict[str, Objective] = attrs.field(init=False, eq=False)
 
@@ -299,6 +322,8 @@ class History:
         object.__setattr__(self, "_owners", owners)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if self._again is not None:
+            return (_made_again, (self._again,))
         # Rebuilt from plain parts: a Scorecard's own index does not pickle.
         parts = tuple(
             (c.as_of, c.objectives, c.key_results, c.kpis, c.findings)

@@ -10,12 +10,14 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from okrkit._format import percent
-from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult, numbers
+from okrkit._results import KeyResultResult, KPIResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 
 if TYPE_CHECKING:
-    from okrkit._history import History
+    from collections.abc import Sequence
+
+    from okrkit._history import History, HistoryRow
 
 # Light backgrounds with black text: readable on light and dark notebook themes.
 COLOURS = {
@@ -147,17 +149,24 @@ def history_html(history: History) -> str:
     3
     """
     dates = history.dates[-MAX_DATES:]
-    cards = [history[d] for d in dates]
-    last = cards[-1]
+    last = history[dates[-1]]  # the cascade's shape: titles, depths, order
     head = f'<th style="{_CELL}">Objective / key result</th>'
     head += "".join(f'<th style="{_CELL}">{escape(d.isoformat())}</th>' for d in dates)
     rows = []
+    count = len(dates)
     for objective in last:
-        rows.append(_history_row(cards, objective.id, objective.title, objective.depth))
+        over_time = history.of(objective.id)[-count:]
+        rows.append(
+            _history_row(
+                over_time, "objective", objective.id, objective.title, objective.depth
+            )
+        )
         for kr_id in objective.key_results:
             kr = last[kr_id]
             assert isinstance(kr, KeyResultResult)
-            rows.append(_history_row(cards, kr_id, kr.title, objective.depth + 1))
+            over_time = history.of(kr_id)[-count:]
+            depth = objective.depth + 1
+            rows.append(_history_row(over_time, "key_result", kr_id, kr.title, depth))
     shown = "" if len(dates) == len(history.dates) else f" (the last {len(dates)})"
     caption = (
         f"History: {len(history.dates)} dates from {history.dates[0].isoformat()} "
@@ -175,14 +184,14 @@ def history_html(history: History) -> str:
     )
 
 
-def _history_row(cards: list[Scorecard], id: str, title: str, depth: int) -> str:
-    kind = "objective" if isinstance(cards[-1][id], ObjectiveResult) else "key_result"
+def _history_row(
+    rows: Sequence[HistoryRow], kind: str, id: str, title: str, depth: int
+) -> str:
     indent = f"padding-left:{8 + 16 * depth}px"
     cells = [f'<td style="{_CELL};{indent}">{escape(title)}</td>']
-    for card in cards:
-        result = card[id]
+    for row in rows:
         cells.append(
-            f'<td style="{_CELL};background:{COLOURS[result.status]};color:#000" '
-            f'data-status="{result.status.name}">{_score(numbers(result).score)}</td>'
+            f'<td style="{_CELL};background:{COLOURS[row.status]};color:#000" '
+            f'data-status="{row.status.name}">{_score(row.score)}</td>'
         )
     return f'<tr data-kind="{kind}" data-id="{escape(id)}">{"".join(cells)}</tr>'
