@@ -401,3 +401,12 @@ def test_a_history_built_by_hand_equals_the_made_one():
     assert by_hand == past
     assert by_hand.of("k") == past.of("k")
     assert by_hand.records() == past.records()
+
+
+def test_records_keep_the_frame_columns_in_order():
+    """Every record's keys are the history frame's columns, in their order."""
+    from okrkit._frames import _HISTORY
+
+    expected = ["as_of", *(name for name, _, _ in _HISTORY)]
+    for past in (_past(), history(ROLLED, measurements={}, dates=[JAN31])):
+        assert all(list(row) == expected for row in past.records())

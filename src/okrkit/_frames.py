@@ -22,6 +22,7 @@ from okrkit._results import (
     title_of,
 )
 from okrkit._scorecard import Scorecard
+from okrkit._status import Status
 from okrkit._timeline import Timeline
 from okrkit.exceptions import InvalidValueError, MissingExtraError
 
@@ -266,34 +267,44 @@ def to_frame(card: Scorecard, kind: str, *, backend: str = "pandas") -> Any:
 
 def timeline_records(timeline: Timeline) -> tuple[Row, ...]:
     """The rows of :func:`history_records`, read from a timeline's tracks."""
-    # The same columns as history_records, in the order of _HISTORY.
-    names = ("as_of", *(name for name, _, _ in _HISTORY))
-    tracks = timeline.tracks
-    kinds = [(kind, id_, tracks[id_]) for kind, ids in timeline.groups for id_ in ids]
+    # Each id's numbers side by side first, then one dict per date and id in
+    # the scorecards' order (written out: a dict display is the fast way).
+    columns = []
+    for kind, ids in timeline.groups:
+        for id_ in ids:
+            track = timeline.tracks[id_]
+            side_by_side = zip(
+                track.value,
+                track.progress,
+                track.score,
+                track.expected,
+                track.forecast,
+                map(_STATUS_NAMES.__getitem__, track.status),
+                strict=True,
+            )
+            columns.append((id_, kind, track.title, tuple(side_by_side)))
     rows: list[Row] = []
     for index, day in enumerate(timeline.dates):
-        for kind, id_, track in kinds:
+        for id_, kind, title, at_dates in columns:
+            value, progress, score, expected, forecast, status = at_dates[index]
             rows.append(
-                dict(
-                    zip(
-                        names,
-                        (
-                            day,
-                            id_,
-                            kind,
-                            track.title,
-                            track.value[index],
-                            track.progress[index],
-                            track.score[index],
-                            track.expected[index],
-                            track.forecast[index],
-                            track.status[index].name,
-                        ),
-                        strict=True,
-                    )
-                )
+                {
+                    "as_of": day,
+                    "id": id_,
+                    "kind": kind,
+                    "title": title,
+                    "value": value,
+                    "progress": progress,
+                    "score": score,
+                    "expected": expected,
+                    "forecast": forecast,
+                    "status": status,
+                }
             )
     return tuple(rows)
+
+
+_STATUS_NAMES = {status: status.name for status in Status}
 
 
 def history_frame(rows: Sequence[Row], *, backend: str = "pandas") -> Any:
