@@ -365,17 +365,71 @@ def test_forecasts_follow_each_dates_check_ins():
     assert rows[2].forecast == rows[1].forecast
 
 
-def test_value_roll_ups_are_evaluated_at_each_date():
-    """A value roll-up reads others' results at that date: evaluate's numbers."""
-    checkins = {"mine": [Measurement(date(2026, 1, 20), 20)]}
-    days = [JAN31, FEB15, MAR31]
+def test_value_roll_ups_read_their_contributors_at_each_date():
+    """A value roll-up sums its contributors' values at each date, as evaluate."""
+    checkins = {
+        "mine": [Measurement(date(2026, 1, 20), 20), Measurement(FEB15, 35)],
+    }
+    days = [date(2026, 1, 10), JAN31, FEB15, MAR31]
     past = history(ROLLED, measurements=checkins, dates=days)
-    assert past._timeline is None  # the engine ran at each date
     for id_ in ("co", "all", "team", "mine"):
         assert past.of(id_) == tuple(
             _numbers_at(ROLLED, checkins, d, id_) for d in days
         )
-    assert [r.value for r in past.of("all")] == [20.0, 20.0, 20.0]
+    assert [r.value for r in past.of("all")] == [None, 20.0, 35.0, 35.0]
+    # Own check-ins win over the contributors from the date they exist on.
+    checkins["all"] = [Measurement(FEB15, 90)]
+    past = history(ROLLED, measurements=checkins, dates=days)
+    assert [r.value for r in past.of("all")] == [None, 20.0, 90.0, 90.0]
+    assert "own-check-ins-override-contributors" in [
+        f.code for f in past[FEB15].findings
+    ]
+
+
+def test_driven_key_results_read_their_drivers_at_each_date():
+    """A key result driven by objectives takes their weighted score at each date."""
+    driven = (
+        Objective(
+            "co",
+            "Company",
+            period=Q1,
+            key_results=[KeyResult("grow", "Grow", start=0, target=1)],
+        ),
+        Objective(
+            "sales",
+            "Sales",
+            period=Q1,
+            contributes_to="grow",
+            weight=3,
+            key_results=[KeyResult("deals", "Deals", start=0, target=10)],
+        ),
+        Objective(
+            "ops",
+            "Ops",
+            period=Q1,
+            contributes_to="grow",
+            key_results=[KeyResult("up", "Uptime", start=0, target=10)],
+        ),
+    )
+    checkins = {
+        "deals": [Measurement(JAN31, 4), Measurement(MAR31, 8)],
+        "up": [Measurement(FEB15, 10)],
+    }
+    days = [date(2025, 12, 31), JAN31, FEB15, MAR31]
+    past = history(driven, measurements=checkins, dates=days)
+    for id_ in ("co", "grow", "sales", "deals", "ops", "up"):
+        assert past.of(id_) == tuple(
+            _numbers_at(driven, checkins, d, id_) for d in days
+        )
+    # By hand: (3 * 0.4 + 1 * 0) / 4 on Jan 31, (3 * 0.4 + 1 * 1) / 4 on
+    # Feb 15, (3 * 0.8 + 1 * 1) / 4 on Mar 31; no score before the quarter.
+    scores = [r.score for r in past.of("grow")]
+    assert scores == [
+        None,
+        pytest.approx(0.3),
+        pytest.approx(0.55),
+        pytest.approx(0.85),
+    ]
 
 
 def test_a_made_history_pickles_as_its_call():

@@ -152,8 +152,9 @@ class Engine:
                 self._overridden(node, source)
             return self._score(node, read_own(kr, own, view))
         if isinstance(source, Rolled):
-            children = [self.key_results[i] for i in source.contributors]
-            return self._score(node, read_rolled(kr, children, own, view))
+            children = [self.key_results[i].reading for i in source.contributors]
+            values = [(child.value, child.unit) for child in children]
+            return self._score(node, read_rolled(kr, values, own, view))
         if isinstance(source, Driven):
             return self._driven(node, source, own)
         return self._score(node, read_own(kr, own, view))
@@ -190,14 +191,8 @@ class Engine:
         self.items[node.kr.id] = tuple(
             (i, weight, score if started else None) for i, weight, score in items
         )
-        pairs = [(score, weight) for _, weight, score in items if score is not None]
-        total = math.fsum(weight for _, weight in pairs)
-        if not pairs or total == 0 or not started:
-            return self._score(node, reading)
-        score = math.fsum(score * weight for score, weight in pairs) / total
-        cascade = self.plan.cascade
-        names = ", ".join(cascade.objective(i).title for i in source.drivers)
-        return self._score(node, reading, driven=(names, score))
+        driven = driven_by(self.plan, source, items, started)
+        return self._score(node, reading, driven=driven)
 
     def _overridden(self, node: Node, source: Rolled | Driven) -> None:
         """Own check-ins win over contributors: never a silent choice."""
@@ -335,6 +330,22 @@ class Engine:
         if key not in self.chances:
             self.chances[key] = reach_chance(scored, self.plan.options.clock)
         return self.chances[key]
+
+
+def driven_by(
+    plan: Plan, source: Driven, items: Iterable[Item], started: bool
+) -> tuple[str, float] | None:
+    """A driven key result's (drivers' titles, weighted mean of their scores).
+
+    None before its period starts, or when no driver has a weighted score.
+    """
+    pairs = [(score, weight) for _, weight, score in items if score is not None]
+    total = math.fsum(weight for _, weight in pairs)
+    if not pairs or total == 0 or not started:
+        return None
+    score = math.fsum(score * weight for score, weight in pairs) / total
+    names = ", ".join(plan.cascade.objective(i).title for i in source.drivers)
+    return names, score
 
 
 def child_objectives(cascade: Cascade, id: str) -> tuple[str, ...]:

@@ -116,10 +116,9 @@ def history(
         tz=tz,
     )
     object.__setattr__(made, "_timeline", numbers_over_time)
-    if isinstance(cards, _Cards):
-        # Pickled as the call that made it: made again, not 91 engine runs.
-        again = (objectives, kpis, given, days, scoring, rollup, pace, tz, outside)
-        object.__setattr__(made, "_again", again)
+    # Pickled as the call that made it: made again, not one engine run a date.
+    again = (objectives, kpis, given, days, scoring, rollup, pace, tz, outside)
+    object.__setattr__(made, "_again", again)
     return made
 
 
@@ -181,16 +180,14 @@ def _evaluate_each(
     pace: Pace | None,
     tz: tzinfo,
     outside: Outside,
-) -> tuple[Sequence[Scorecard], Timeline | None]:
+) -> tuple[_Cards, Timeline]:
     """The scorecards at the dates, and every id's numbers over them.
 
     One plan and one check-in store serve every date: each series is sorted
     and converted once, and each date only looks its windows up.  The
     numbers come from a :class:`Timeline` (each key result's series walked
     once along the dates); the scorecards, each equal to
-    ``evaluate(..., as_of=day)``, are then made when read.  An organisation
-    the timeline does not take gets its scorecards made here, one engine
-    run per date, and its numbers read from them.
+    ``evaluate(..., as_of=day)``, are made by the engine when read.
     """
     plan, store, findings = prepare(
         "history",
@@ -203,11 +200,7 @@ def _evaluate_each(
         keep_all=True,
         dates=dates,
     )
-    found = timeline(plan, store, dates)
-    if found is None:
-        each = (Engine(plan.at_date(day), store, {}, findings) for day in dates)
-        return tuple(engine.run() for engine in each), None
-    return _Cards(plan, store, tuple(findings), dates), found
+    return _Cards(plan, store, tuple(findings), dates), timeline(plan, store, dates)
 
 
 class _Cards(Sequence[Scorecard]):

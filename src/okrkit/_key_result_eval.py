@@ -161,17 +161,20 @@ def read_from_kpi(
 
 
 def read_rolled(
-    kr: KeyResult, children: Iterable[Scored], own: Part, view: View
+    kr: KeyResult,
+    children: Iterable[tuple[float | None, str | None]],
+    own: Part,
+    view: View,
 ) -> Reading:
     """Value roll-up: the SUM (or the parent's aggregation) of contributors' values.
 
-    Contributors without check-ins add nothing; with none measured the value
-    is None.
+    ``children`` are the contributors' (value, unit).  Contributors without
+    check-ins add nothing; with none measured the value is None.
     """
     values = [
-        conversion(child.reading.unit, kr.unit).apply(child.reading.value)
-        for child in children
-        if child.reading.value is not None
+        conversion(unit, kr.unit).apply(value)
+        for value, unit in children
+        if value is not None
     ]
     value = (kr.aggregation or Aggregation.SUM).apply(values) if values else None
     if value is not None:

@@ -12,32 +12,32 @@ engine's own functions, in the engine's order.
 
 Nothing here is a second set of rules: values come from the same series
 bounds and aggregations, scores from :func:`score_value`, roll-ups from
-:func:`roll_up`, forecasts from :func:`forecast_of`, and anything with a
-shape the walk does not take (a rate, phased targets, a KPI link, a
-scoring strategy that reads the date) is read and scored at each date by the
-engine's functions.  Value roll-ups and driven key results read other nodes'
-results at the same date, so an organisation with them has no timeline:
-history() then runs the engine at every date.
+:func:`rolled_score`, forecasts from :func:`forecast_of`, and anything with
+a shape the walk does not take (a rate, phased targets, a KPI link, a value
+roll-up, a driven key result, a scoring strategy that reads the date, a
+table summarized in its frame's engine) is read and scored at each date by
+the engine's own functions, from the tracks made before it.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from itertools import repeat
 
 import attrs
 
 from okrkit._aggregation import Aggregation
-from okrkit._engine import counted_score, rolled_parts, rolled_score
+from okrkit._engine import counted_score, driven_by, rolled_parts, rolled_score
 from okrkit._key_result import Kind
 from okrkit._key_result_eval import (
     Scored,
     forecast_of,
     read_from_kpi,
     read_own,
+    read_rolled,
     score_reading,
     score_value,
 )
@@ -48,6 +48,7 @@ from okrkit._plan import Driven, FromKpi, Node, Options, Own, Plan, Rolled, View
 from okrkit._series import Series
 from okrkit._status import Status
 from okrkit._store import CheckinStore
+from okrkit._summary import has_by
 from okrkit.scoring import GoogleGrading, Linear, Pace, RedFlagGoal, Stepped
 
 # The built-in strategies score a value from the key result alone: the date
@@ -72,6 +73,7 @@ class Track:
         "score",
         "status",
         "title",
+        "unit",
         "value",
     )
 
@@ -80,6 +82,7 @@ class Track:
         kind: str,
         title: str,
         *,
+        unit: str | None = None,
         value: Sequence[float | None],
         progress: Sequence[float | None],
         score: Sequence[float | None],
@@ -87,7 +90,7 @@ class Track:
         status: Sequence[Status],
         forecast: Callable[[], tuple[float | None, ...]] | None = None,
     ) -> None:
-        self.kind, self.title = kind, title
+        self.kind, self.title, self.unit = kind, title, unit
         self.value = tuple(value)
         self.progress = tuple(progress)
         self.score = tuple(score)
@@ -133,15 +136,13 @@ class _Cuts:
     risk: tuple[float, ...]  # score at or above: at risk
 
 
-def timeline(plan: Plan, store: CheckinStore, dates: Sequence[date]) -> Timeline | None:
-    """The numbers of ``plan`` at each of ``dates`` (None: run the engine per date).
+def timeline(plan: Plan, store: CheckinStore, dates: Sequence[date]) -> Timeline:
+    """The numbers of ``plan`` at each of ``dates``.
 
     ``plan`` and ``store`` are made for the last date with every series
     kept (``keep_all``).
     """
     nodes = [node for objective in plan.cascade.order for node in plan.nodes[objective]]
-    if any(isinstance(node.source, (Rolled, Driven)) for node in nodes):
-        return None
     options = plan.options
     plans = [plan.at_date(day) for day in dates]
     cuts = {period: _cuts(period, plans, options) for period in plan.views}
@@ -150,7 +151,7 @@ def timeline(plan: Plan, store: CheckinStore, dates: Sequence[date]) -> Timeline
         tracks[kpi.id] = _kpi_track(kpi.id, plan, plans, store)
     for objective_id in plan.cascade.rollup_order:
         for node in plan.nodes[objective_id]:
-            tracks[node.kr.id] = _key_result_track(node, plans, cuts, store)
+            tracks[node.kr.id] = _key_result_track(node, plans, cuts, store, tracks)
         tracks[objective_id] = _objective_track(objective_id, plan, cuts, tracks)
     groups = (
         ("objective", plan.cascade.order),
@@ -222,6 +223,7 @@ def _key_result_track(
     plans: Sequence[Plan],
     cuts: dict[Period, _Cuts],
     store: CheckinStore,
+    tracks: Mapping[str, Track],
 ) -> Track:
     options = plans[0].options
     period_cuts = cuts[node.period]
@@ -229,7 +231,7 @@ def _key_result_track(
         own = store.series(node.kr.id, node.kr.unit)
         if isinstance(own, Series):
             return _walked(node, own, period_cuts, options)
-    return _read_each(node, plans, period_cuts, store)
+    return _read_each(node, plans, period_cuts, store, tracks)
 
 
 def _walked(node: Node, series: Series, cuts: _Cuts, options: Options) -> Track:
@@ -278,6 +280,7 @@ def _walked(node: Node, series: Series, cuts: _Cuts, options: Options) -> Track:
     return Track(
         "key_result",
         kr.title,
+        unit=kr.unit,
         value=value,
         progress=progress,
         score=score,
@@ -288,22 +291,43 @@ def _walked(node: Node, series: Series, cuts: _Cuts, options: Options) -> Track:
 
 
 def _read_each(
-    node: Node, plans: Sequence[Plan], cuts: _Cuts, store: CheckinStore
+    node: Node,
+    plans: Sequence[Plan],
+    cuts: _Cuts,
+    store: CheckinStore,
+    tracks: Mapping[str, Track],
 ) -> Track:
-    """A key result read and scored at each date by the engine's own functions."""
+    """A key result read and scored at each date by the engine's own functions.
+
+    A value roll-up reads its contributors' values at the same date, a driven
+    key result its drivers' scores: their tracks are made first (roll-up
+    order), as the engine evaluates them first.
+    """
     kr, source = node.kr, node.source
-    options = plans[0].options
+    cascade, options = plans[0].cascade, plans[0].options
     clock = options.clock
     if isinstance(source, FromKpi):
         parts = kpi_series(source.kpi, store)
     else:
         own = store.series(kr.id, kr.unit, keep=True)
     scored: list[Scored] = []
-    for plan, view in zip(plans, cuts.views, strict=True):
+    for index, (plan, view) in enumerate(zip(plans, cuts.views, strict=True)):
+        driven = None
         if isinstance(source, FromKpi):
             reading = read_from_kpi(kr, source.kpi, parts, view, clock)
+        elif isinstance(source, Rolled) and not has_by(own, view.at):
+            values = [
+                (tracks[i].value[index], tracks[i].unit) for i in source.contributors
+            ]
+            reading = read_rolled(kr, values, own, view)
         else:
             reading = read_own(kr, own, view)
+            if isinstance(source, Driven) and not has_by(own, view.at):
+                items = [
+                    (i, cascade.objective(i).weight, tracks[i].score[index])
+                    for i in source.drivers
+                ]
+                driven = driven_by(plan, source, items, view.started)
         scored.append(
             score_reading(
                 reading,
@@ -311,6 +335,7 @@ def _read_each(
                 options,
                 as_of=plan.as_of,
                 committed=node.objective.committed,
+                driven=driven,
             )
         )
 
@@ -324,6 +349,7 @@ def _read_each(
     return Track(
         "key_result",
         kr.title,
+        unit=scored[0].reading.unit,
         value=[s.reading.value for s in scored],
         progress=[s.progress for s in scored],
         score=[s.score for s in scored],
