@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from okrkit import _validate
+from okrkit._aggregation import Aggregation
 from okrkit._contributions import Item, split
 from okrkit._format import percent
-from okrkit._key_result import KeyResult
+from okrkit._key_result import KeyResult, Kind
 from okrkit._key_result_eval import (
     Reading,
     Scored,
@@ -22,12 +23,13 @@ from okrkit._key_result_eval import (
     read_from_kpi,
     read_own,
     read_rolled,
+    score_numbers,
     score_reading,
 )
 from okrkit._kpi import KPI
 from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._objective import Objective
-from okrkit._plan import Driven, FromKpi, Node, Options, Plan, Rolled, View
+from okrkit._plan import Driven, FromKpi, Node, Options, Own, Plan, Rolled, View
 from okrkit._probability import objective_probability
 from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result
 from okrkit._scorecard import Scorecard
@@ -145,6 +147,10 @@ class Engine:
             parts = self._series(source.kpi)
             reading = read_from_kpi(kr, source.kpi, parts, view, view.clock)
             return self._score(node, reading)
+        if isinstance(source, Own) and _reads_last(kr):
+            quick = self._last_only(node)
+            if quick is not None:
+                return quick
         own = self.store.series(kr.id, kr.unit)
         if has_by(own, self.plan.at):
             self.measured.add(kr.id)
@@ -158,6 +164,34 @@ class Engine:
         if isinstance(source, Driven):
             return self._driven(node, source, own)
         return self._score(node, read_own(kr, own, view))
+
+    def _last_only(self, node: Node) -> Scored | None:
+        """Score a key result from its LAST value alone, its series read later.
+
+        The value comes from the check-in table's columns; the series, the
+        latest check-in and the forecast's points are read only if its
+        result is (None: the store has no such shortcut).
+        """
+        kr, view, store = node.kr, self.plan.views[node.period], self.store
+        found = store.last_in(kr.id, view.window, self.plan.at)
+        if found is None:
+            return None
+        value, measured = found
+        if measured:
+            self.measured.add(kr.id)
+
+        def reading() -> Reading:
+            return read_own(kr, store.series(kr.id, kr.unit), view)
+
+        return score_numbers(
+            kr,
+            value if view.started else None,
+            reading,
+            view,
+            self.plan.options,
+            as_of=self.plan.as_of,
+            committed=node.objective.committed,
+        )
 
     def _score(
         self,
@@ -330,6 +364,12 @@ class Engine:
         if key not in self.chances:
             self.chances[key] = reach_chance(scored, self.plan.options.clock)
         return self.chances[key]
+
+
+def _reads_last(kr: KeyResult) -> bool:
+    """Whether a key result's value is the LAST check-in of one window."""
+    last = kr.aggregation is None or kr.aggregation is Aggregation.LAST
+    return last and kr.kind is not Kind.RATE
 
 
 def driven_by(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, tzinfo
-from typing import NamedTuple
 
 import attrs
 
@@ -312,23 +311,65 @@ def _latest(parts: tuple[Part, ...], view: View) -> Latest | None:
 # -- scoring ----------------------------------------------------------------------
 
 
-class Scored(NamedTuple):
+class Scored:
     """A key result's numbers: all that roll-ups and pace need, cheap to make.
 
     The result object, with its forecast and reason, is made from it only
-    when someone reads it (:func:`key_result_result`).
+    when someone reads it (:func:`key_result_result`).  Its :class:`Reading`
+    may itself be made on first use (``read``): a key result scored from
+    its value alone builds no series until its result is read.
     """
 
-    reading: Reading
-    view: View
-    committed: bool
-    progress: float | None
-    score: float | None
-    status: Status
-    grade: Status | None
-    expected: float
-    when: str
-    driven: tuple[str, float] | None
+    __slots__ = (
+        "_read",
+        "_reading",
+        "committed",
+        "driven",
+        "expected",
+        "grade",
+        "progress",
+        "score",
+        "status",
+        "view",
+        "when",
+    )
+
+    def __init__(
+        self,
+        reading: Reading | Callable[[], Reading],
+        view: View,
+        committed: bool,
+        progress: float | None,
+        score: float | None,
+        status: Status,
+        grade: Status | None,
+        expected: float,
+        when: str,
+        driven: tuple[str, float] | None,
+    ) -> None:
+        if isinstance(reading, Reading):
+            self._reading: Reading | None = reading
+            self._read: Callable[[], Reading] | None = None
+        else:
+            self._reading, self._read = None, reading
+        self.view, self.committed = view, committed
+        self.progress, self.score, self.status = progress, score, status
+        self.grade, self.expected, self.when, self.driven = (
+            grade,
+            expected,
+            when,
+            driven,
+        )
+
+    @property
+    def reading(self) -> Reading:
+        """What the check-ins say, read now if it was not read yet."""
+        found = self._reading
+        if found is None:
+            assert self._read is not None
+            found = self._reading = self._read()
+            self._read = None
+        return found
 
 
 def score_reading(
@@ -345,7 +386,30 @@ def score_reading(
     ``driven`` is (the driving objectives' titles, their weighted mean
     score) for a key result driven by objectives.
     """
-    kr, value = reading.kr, reading.value
+    return score_numbers(
+        reading.kr,
+        reading.value,
+        reading,
+        view,
+        options,
+        as_of=as_of,
+        committed=committed,
+        driven=driven,
+    )
+
+
+def score_numbers(
+    kr: KeyResult,
+    value: float | None,
+    reading: Reading | Callable[[], Reading],
+    view: View,
+    options: Options,
+    *,
+    as_of: date,
+    committed: bool,
+    driven: tuple[str, float] | None = None,
+) -> Scored:
+    """Score a key result's ``value``; its ``reading`` (or how to make it) is kept."""
     if kr.phases:
         expected = expected_progress(kr, view.period, as_of, options.clock.tz)
         context = ScoreContext(committed=committed, expected=expected)

@@ -8,11 +8,13 @@ instant never count, so they are left out here (though still checked).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
+from okrkit._plan import Window
 from okrkit._pushdown import Cell, Edge, offset_changes, summarize
 from okrkit._series import (
     Series,
@@ -118,6 +120,42 @@ class CheckinStore:
             if keep or self._keep_all:
                 self._cache[key] = found
         return found
+
+    def last_in(
+        self, id: str, window: Window, at: float
+    ) -> tuple[float | None, bool] | None:
+        """The LAST value of ``id`` in ``window``; whether it has check-ins by ``at``.
+
+        Worked out from a check-in table's columns without building the
+        series (its rows are visited once, no sort): the value is the
+        largest of those at the latest instant, which is what the series'
+        tie order puts last.  The flag says whether any check-in is at or
+        before the instant ``at``, as :func:`has_by` would.  None when
+        the check-ins are not a table of plain rows without units (the
+        caller reads the series).
+        """
+        table = self._table
+        if table is None or self.summarized:
+            return None
+        columns = self._columns
+        if columns is None:
+            columns = self._columns = table_columns(table, self._clock)
+        if not columns.unitless:
+            return None
+        rows = table.groups().get(id, ())
+        keys = columns.keys
+        start = -math.inf if window.start is None else window.start
+        end = window.end
+        if window.inclusive:
+            inside = [r for r in rows if start <= keys[r] <= end]
+        else:
+            inside = [r for r in rows if start <= keys[r] < end]
+        measured = bool(rows) and min(map(keys.__getitem__, rows)) <= at
+        if not inside:
+            return None, measured
+        values = columns.values
+        latest = max(map(keys.__getitem__, inside))
+        return max([values[r] for r in inside if keys[r] == latest]), measured
 
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table
