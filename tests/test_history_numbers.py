@@ -39,6 +39,7 @@ from okrkit import (
     to_dict,
 )
 from okrkit._results import numbers, title_of
+from okrkit._time import instant_key
 from okrkit.exceptions import OkrkitError
 from okrkit.scoring import (
     GoogleGrading,
@@ -84,6 +85,8 @@ def same_float(got, want, *, close=False):
     """Equal floats (or both None); ``close`` allows 1e-9 relative."""
     if want is None or got is None:
         return got is None and want is None
+    if type(got) is not float:  # a float column, whatever computed it
+        return False
     if close:
         return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
     return got == want
@@ -175,22 +178,13 @@ def assert_parity(objectives, *, kpis=(), measurements, dates, **options):
         objectives, kpis=kpis, measurements=measurements, dates=dates, **options
     )
     tz = options.get("tz", UTC)
-    distinct = sorted(set(dates), key=lambda d: (instant(d, tz), repr(d)))
+    distinct = sorted(set(dates), key=lambda d: (instant_key(d, tz), repr(d)))
     assert past.dates == tuple(distinct)
     cards = alone(objectives, kpis, measurements, past.dates, options)
     for id_ in ids_of(objectives, kpis):
         check_of(past, cards, id_)
     check_records(past, cards)
     return past, cards
-
-
-def instant(day, tz):
-    """The instant a date (00:00 local) or datetime stands for, for sorting."""
-    if isinstance(day, datetime):
-        aware = day if day.tzinfo is not None else day.replace(tzinfo=tz)
-    else:
-        aware = datetime(day.year, day.month, day.day, tzinfo=tz)
-    return aware.timestamp()
 
 
 # -- 1. generated organisations (KPI-linked key results included) --------------------
@@ -439,7 +433,7 @@ def test_own_checkins_of_every_kind_match_evaluate(case):
     assert_parity(objectives, measurements=measurements, dates=days)
 
 
-@SETTINGS
+@FEW
 @given(organisations_and_dates)
 def test_checkin_order_in_the_mapping_does_not_matter(case):
     """Check-ins given in reverse order give the same history numbers."""
@@ -746,7 +740,7 @@ def polars_lazy(measurements):
 # fractions depend on how the dates cut the windows (see the xfail below).
 naive_organisations_and_dates = own_organisations(naive_only=True, whole=True).flatmap(
     lambda org: st.tuples(
-        st.just(org), dates_around(org[0][:1], extra=2, daily=3, naive_only=True)
+        st.just(org), dates_around(org[0][:1], extra=1, daily=3, naive_only=True)
     )
 )
 TABLES = {
@@ -758,7 +752,7 @@ TABLES = {
 
 
 @pytest.mark.parametrize("table", TABLES.values(), ids=TABLES.keys())
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(naive_organisations_and_dates)
 def test_every_way_of_giving_checkins_matches_evaluate(table, case):
     """A mapping, rows, a pandas frame and a polars LazyFrame: as evaluate()."""
@@ -766,7 +760,7 @@ def test_every_way_of_giving_checkins_matches_evaluate(table, case):
     assert_parity(objectives, measurements=table(measurements), dates=days)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(naive_organisations_and_dates)
 def test_a_summarized_frame_gives_the_numbers_of_the_mapping(case):
     """History numbers from a polars LazyFrame equal those from the mapping."""
@@ -841,7 +835,7 @@ def dst_cases(draw):
 @pytest.mark.parametrize(
     "tz", [timezone(timedelta(hours=-5)), BERLIN], ids=["utc-5", "berlin"]
 )
-@SETTINGS
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dst_cases())
 def test_time_zones_and_clock_changes_match_evaluate(tz, case):
     """A fixed offset and a zone with DST, naive datetimes: as evaluate()."""
