@@ -125,3 +125,73 @@ def test_history_equals_evaluate_at_each_date(pair):
             as_of=day,
         )
         assert to_dict(past[day]) == to_dict(alone)
+
+
+def test_a_tables_last_value_follows_the_tie_order():
+    """From a table, LAST is the largest value at the latest instant, as ever."""
+    from datetime import date
+
+    from okrkit import KeyResult, Objective, Period
+
+    day, later = date(2026, 2, 1), date(2026, 2, 3)
+    objectives = [
+        Objective(
+            "o",
+            "O",
+            period=Period.quarter(2026, 1),
+            key_results=[KeyResult("k", "K", start=0, target=100)],
+        )
+    ]
+    rows = [
+        ("k", later, 40.0, 0.9, "b"),
+        ("k", day, 95.0, None, ""),
+        ("k", later, 70.0, 0.2, "a"),
+        ("k", later, 70.0, 0.8, "a"),
+        ("k", date(2026, 5, 1), 99.0, None, ""),  # after as_of: not counted
+    ]
+    table = Checkins.from_rows(rows)
+    mapping = as_mapping(table)
+    as_of = date(2026, 3, 1)
+    card = evaluate(objectives, measurements=table, as_of=as_of)
+    assert card["k"].value == 70.0
+    # The tie at (Feb 3, 70) goes to the higher confidence, as everywhere.
+    assert card["k"].confidence == 0.8
+    assert to_dict(card) == to_dict(
+        evaluate(objectives, measurements=mapping, as_of=as_of)
+    )
+
+
+def test_a_tables_series_are_read_only_for_the_results_read(monkeypatch):
+    """evaluate() scores LAST key results from a table without building a series."""
+    from datetime import date
+
+    from okrkit import KeyResult, Objective, Period
+    from okrkit._store import CheckinStore
+
+    built: list[str] = []
+    series = CheckinStore.series
+
+    def counted(self, id, unit, *, keep=False):
+        built.append(id)
+        return series(self, id, unit, keep=keep)
+
+    monkeypatch.setattr(CheckinStore, "series", counted)
+    objectives = [
+        Objective(
+            "o",
+            "O",
+            period=Period.quarter(2026, 1),
+            key_results=[
+                KeyResult(k, k.upper(), start=0, target=10) for k in ("a", "b")
+            ],
+        )
+    ]
+    table = Checkins.from_rows(
+        [("a", date(2026, 1, 5), 4.0), ("b", date(2026, 1, 9), 5.0)]
+    )
+    card = evaluate(objectives, measurements=table, as_of=date(2026, 2, 1))
+    assert built == []  # every score is worked out: no series yet
+    assert card["a"].last_measured == date(2026, 1, 5)
+    assert built == ["a"]
+    assert card["o"].score == 0.45  # its reason and likelihood read "b" too
+    assert built == ["a", "b"]
