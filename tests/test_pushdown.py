@@ -26,7 +26,12 @@ from okrkit import (
     history,
     to_dict,
 )
-from okrkit.exceptions import IncompatibleUnitsError, InvalidValueError, UnknownIdError
+from okrkit.exceptions import (
+    IncompatibleUnitsError,
+    InvalidTypeError,
+    InvalidValueError,
+    UnknownIdError,
+)
 from okrkit.testing import evaluations
 
 pytestmark = pytest.mark.filterwarnings(
@@ -367,3 +372,20 @@ def test_a_table_unit_a_key_result_cannot_take_is_refused_as_for_rows():
             as_of=date(2026, 2, 15),
             measurements=Checkins.from_frame(frame, unit="USD"),
         )
+
+
+def test_ids_that_are_not_text_are_read_row_by_row():
+    """A frame whose ids are numbers or categories is read as rows, each id checked."""
+    at = pd.to_datetime(["2026-01-05"])
+    numbers = pd.DataFrame({"id": pd.Series([1.0]), "at": at, "value": [1.0]})
+    with pytest.raises(InvalidTypeError, match=r"row 0: field .id. got 1.0"):
+        Checkins.from_frame(numbers)
+    # pandas makes the id column of an empty frame float64: no rows, no error.
+    empty = pd.DataFrame({"id": [], "at": pd.to_datetime([]), "value": []})
+    assert len(Checkins.from_frame(empty)) == 0
+    categories = pl.DataFrame(
+        {"id": ["k"], "at": [date(2026, 1, 5)], "value": [1.0]}
+    ).with_columns(pl.col("id").cast(pl.Categorical))
+    table = Checkins.from_frame(categories)
+    assert table.frame is None  # read into columns, not kept
+    assert table.ids == ("k",)

@@ -252,7 +252,7 @@ but column 'id' has 1; expected one item per row in every column.
             )
         _native(nw, frame)
         _pushdown.check_schema(nw, frame, list(zip(_FRAME_FIELDS, names, strict=True)))
-        if unit_column is None and _pushdown.pushable(nw, frame, at, value, note):
+        if unit_column is None and _pushdown.pushable(nw, frame, id, at, value, note):
             source = _pushdown.Frame(
                 nw, frame, id=id, at=at, value=value, confidence=confidence, note=note
             )

@@ -218,15 +218,20 @@ def _at_kind(nw: Any, dtype: Any) -> str | None:
     return None
 
 
-def pushable(nw: Any, frame: Any, at: str, value: str, note: str | None) -> bool:
-    """Whether the frame's engine can summarize it: dated and numeric columns.
+def pushable(
+    nw: Any, frame: Any, id: str, at: str, value: str, note: str | None
+) -> bool:
+    """Whether the frame's engine can summarize it: text ids, dates, numbers.
 
     Notes only order check-ins that tie in everything else, so a string
-    column of them is checked and then left where it is.
+    column of them is checked and then left where it is.  Any other column
+    type (ids as numbers or categories, say) is read row by row, where each
+    value is checked as ``Measurement`` would.
     """
     schema = nw.from_native(frame).lazy().collect_schema()
     return (
-        _at_kind(nw, schema[at]) is not None
+        schema[id] == nw.String
+        and _at_kind(nw, schema[at]) is not None
         and schema[value].is_numeric()
         and schema[value] != nw.Boolean
         and (note is None or schema[note] == nw.String)
