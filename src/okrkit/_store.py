@@ -8,8 +8,8 @@ instant never count, so they are left out here (though still checked).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import compress
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
@@ -143,19 +143,20 @@ class CheckinStore:
         if not columns.unitless:
             return None
         rows = table.groups().get(id, ())
-        keys = columns.keys
-        start = -math.inf if window.start is None else window.start
+        if not rows:
+            return None, False
+        # Every pass below runs at C level (map, filter, compress with the
+        # floats' own comparisons): this runs once per key result.
+        instants = list(map(columns.keys.__getitem__, rows))
+        measured = min(instants) <= at
         end = window.end
-        if window.inclusive:
-            inside = [r for r in rows if start <= keys[r] <= end]
-        else:
-            inside = [r for r in rows if start <= keys[r] < end]
-        measured = bool(rows) and min(map(keys.__getitem__, rows)) <= at
-        if not inside:
+        before_end = end.__ge__ if window.inclusive else end.__gt__
+        latest = max(filter(before_end, instants), default=None)
+        start = window.start
+        if latest is None or (start is not None and latest < start):
             return None, measured
-        values = columns.values
-        latest = max(map(keys.__getitem__, inside))
-        return max([values[r] for r in inside if keys[r] == latest]), measured
+        there = compress(rows, map(latest.__eq__, instants))
+        return max(map(columns.values.__getitem__, there)), measured
 
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table
