@@ -161,8 +161,9 @@ def test_a_tables_last_value_follows_the_tie_order():
     )
 
 
-def test_a_tables_series_are_read_only_for_the_results_read(monkeypatch):
-    """evaluate() scores LAST key results from a table without building a series."""
+@pytest.mark.parametrize("given", ["table", "mapping"])
+def test_series_are_read_only_for_the_results_read(monkeypatch, given):
+    """evaluate() scores LAST key results without building a series first."""
     from datetime import date
 
     from okrkit import KeyResult, Objective, Period
@@ -189,7 +190,8 @@ def test_a_tables_series_are_read_only_for_the_results_read(monkeypatch):
     table = Checkins.from_rows(
         [("a", date(2026, 1, 5), 4.0), ("b", date(2026, 1, 9), 5.0)]
     )
-    card = evaluate(objectives, measurements=table, as_of=date(2026, 2, 1))
+    measurements = table if given == "table" else as_mapping(table)
+    card = evaluate(objectives, measurements=measurements, as_of=date(2026, 2, 1))
     assert built == []  # every score is worked out: no series yet
     assert card["a"].last_measured == date(2026, 1, 5)
     assert built == ["a"]

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from itertools import repeat
 from operator import add, attrgetter, itemgetter, mul, sub
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -368,7 +368,14 @@ class TableColumns:
 
 def table_columns(table: Checkins, clock: Clock) -> TableColumns:
     """Place every check-in of a table on the time line, in C-level passes."""
-    ats = table.ats
+    keys, values = plain_columns(table.ats, table.values, clock)
+    return TableColumns(keys, values, unitless=not any(table.units))
+
+
+def plain_columns(
+    ats: Sequence[date], values: Iterable[float], clock: Clock
+) -> tuple[list[float], list[float]]:
+    """Instants and values of check-ins without units, in C-level passes."""
     fixed = clock.fixed_offset
     if fixed is not None and set(map(type, ats)) <= {date}:
         keys: list[float] = list(map(mul, map(_ORDINAL, ats), repeat(SECONDS_PER_DAY)))
@@ -377,8 +384,19 @@ def table_columns(table: Checkins, clock: Clock) -> TableColumns:
     else:
         keys = list(map(clock.instant, ats))
     # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
-    values = list(map(add, table.values, repeat(0.0)))
-    return TableColumns(keys, values, unitless=not any(table.units))
+    return keys, list(map(add, values, repeat(0.0)))
+
+
+def plain_measurements(
+    items: Sequence[object], clock: Clock
+) -> tuple[list[float], list[float]] | None:
+    """:func:`plain_columns` of Measurements without units (None: not those)."""
+    if set(map(type, items)) != {Measurement}:
+        return None
+    measurements = cast("Sequence[Measurement]", items)
+    if any(map(_UNIT, measurements)):
+        return None
+    return plain_columns(list(map(_AT, measurements)), map(_VALUE, measurements), clock)
 
 
 def _gather(

@@ -20,6 +20,7 @@ from okrkit._series import (
     Series,
     TableColumns,
     build_series,
+    plain_measurements,
     table_columns,
     table_series,
     unit_step,
@@ -126,16 +127,26 @@ class CheckinStore:
     ) -> tuple[float | None, bool] | None:
         """The LAST value of ``id`` in ``window``; whether it has check-ins by ``at``.
 
-        Worked out from a check-in table's columns without building the
-        series (its rows are visited once, no sort): the value is the
+        Worked out from a check-in table's columns, or from a list of
+        Measurements without units, without building the series (its rows
+        are visited once, no sort): the value is the
         largest of those at the latest instant, which is what the series'
         tie order puts last.  The flag says whether any check-in is at or
-        before the instant ``at``, as :func:`has_by` would.  None when
-        the check-ins are not a table of plain rows without units (the
-        caller reads the series).
+        before the instant ``at``, as :func:`has_by` would.  None when the
+        check-ins have units to convert, are summarized in a frame's engine
+        or come as a ready Series (the caller reads the series).
         """
         table = self._table
-        if table is None or self.summarized:
+        if table is None:
+            source = self._mapping.get(id, ())
+            if not isinstance(source, (list, tuple)):  # a Series: it is read
+                return None
+            plain = plain_measurements(source, self._clock)
+            if plain is None:
+                return None if source else (None, False)
+            keys, values = plain
+            return _last_of(keys, values, range(len(keys)), window, at)
+        if self.summarized:
             return None
         columns = self._columns
         if columns is None:
@@ -143,20 +154,7 @@ class CheckinStore:
         if not columns.unitless:
             return None
         rows = table.groups().get(id, ())
-        if not rows:
-            return None, False
-        # Every pass below runs at C level (map, filter, compress with the
-        # floats' own comparisons): this runs once per key result.
-        instants = list(map(columns.keys.__getitem__, rows))
-        measured = min(instants) <= at
-        end = window.end
-        before_end = end.__ge__ if window.inclusive else end.__gt__
-        latest = max(filter(before_end, instants), default=None)
-        start = window.start
-        if latest is None or (start is not None and latest < start):
-            return None, measured
-        there = compress(rows, map(latest.__eq__, instants))
-        return max(map(columns.values.__getitem__, there)), measured
+        return _last_of(columns.keys, columns.values, rows, window, at)
 
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table
@@ -213,6 +211,32 @@ class CheckinStore:
         return build_series(
             Series, id, source, unit=unit, tz=clock.tz, until=until, clock=clock
         )
+
+
+def _last_of(
+    keys: Sequence[float],
+    values: Sequence[float],
+    rows: Sequence[int],
+    window: Window,
+    at: float,
+) -> tuple[float | None, bool]:
+    """The largest value at the latest instant of ``rows`` in ``window``.
+
+    Every pass runs at C level (map, filter, compress with the floats' own
+    comparisons): this runs once per key result of an evaluation.
+    """
+    if not rows:
+        return None, False
+    instants = list(map(keys.__getitem__, rows))
+    measured = min(instants) <= at
+    end = window.end
+    before_end = end.__ge__ if window.inclusive else end.__gt__
+    latest = max(filter(before_end, instants), default=None)
+    start = window.start
+    if latest is None or (start is not None and latest < start):
+        return None, measured
+    there = compress(rows, map(latest.__eq__, instants))
+    return max(map(values.__getitem__, there)), measured
 
 
 def stable(measurements: object) -> dict[str, MeasurementSource]:
