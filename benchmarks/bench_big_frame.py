@@ -20,11 +20,13 @@ in-memory connection and the polars frame is dropped.
 
 Timed separately, wall and CPU (time.process_time): ``Checkins.from_frame``
 (with its validation query), ``evaluate``, and reading every objective's
-score. Memory: the process's peak RSS (ru_maxrss) before and after, the RSS
-once the data is made, and the peak RSS during okrkit's phases alone (the
-kernel's high-water mark is reset after the data is made, where Linux
-allows it). For 200 random key results the last value as of the date,
-worked out with polars directly, must equal ``card[kr_id].value``.
+score. Memory: the process's peak RSS (ru_maxrss) before and after, and
+its RSS once the data is made. Where Linux allows it, the kernel's
+high-water mark (which ru_maxrss reads too) is reset once the data is made,
+so "after" is the peak of okrkit's phases alone; the whole run's peak, which
+the target is judged on, is the larger of the two. For 200 random key
+results the last value as of the date, worked out with polars directly,
+must equal ``card[kr_id].value``.
 
 Targets (issue 12): evaluate under 10 s, peak memory of the Python process
 under 2 GB. numpy, polars and duckdb are benchmark-only dependencies.
@@ -212,6 +214,7 @@ def main() -> None:
         f"after making the data: RSS {status_mib('VmRSS') or 0:,.0f} MiB, "
         f"peak RSS {peak_mib():,.0f} MiB"
     )
+    before = peak_mib()
     reset = reset_peak()
 
     timings = []
@@ -226,10 +229,13 @@ def main() -> None:
         if i < args.repeat - 1:
             del card, scores
             gc.collect()
-    during = status_mib("VmHWM") if reset else None
-    peak = peak_mib()
-    print(f"after evaluating: peak RSS {peak:,.0f} MiB", end="")
-    print(f"; peak RSS during okrkit's phases {during:,.0f} MiB" if during else "")
+    after = peak_mib()
+    peak = max(before, after)
+    print(
+        f"after evaluating: peak RSS {after:,.0f} MiB"
+        + (" (okrkit's phases alone: the mark was reset)" if reset else "")
+        + f"; whole run {peak:,.0f} MiB"
+    )
 
     for id_ in sample:
         got = card[id_].value
@@ -245,7 +251,7 @@ def main() -> None:
         f"{EVALUATE_TARGET_S:.0f} s: {'met' if best < EVALUATE_TARGET_S else 'NOT met'}"
     )
     print(
-        f"  peak RSS {peak:,.0f} MiB < {PEAK_TARGET_MIB:,.0f} MiB: "
+        f"  peak RSS of the whole run {peak:,.0f} MiB < {PEAK_TARGET_MIB:,.0f} MiB: "
         f"{'met' if peak < PEAK_TARGET_MIB else 'NOT met'}"
     )
     del keep
