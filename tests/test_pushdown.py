@@ -389,3 +389,34 @@ def test_ids_that_are_not_text_are_read_row_by_row():
     table = Checkins.from_frame(categories)
     assert table.frame is None  # read into columns, not kept
     assert table.ids == ("k",)
+
+
+def test_the_query_filters_by_id_only_when_some_ids_do_not_count(monkeypatch):
+    """No id filter when every id of the table counts; other ids are left out."""
+    import okrkit._store
+
+    asked: list[object] = []
+    summarize = okrkit._store.summarize
+
+    def spied(source, ids, *rest):
+        asked.append(ids)
+        return summarize(source, ids, *rest)
+
+    monkeypatch.setattr(okrkit._store, "summarize", spied)
+    as_of = date(2026, 2, 15)
+    expected = evaluate(
+        organisation(), measurements=Checkins.from_rows(ROWS), as_of=as_of
+    )
+    card = evaluate(organisation(), measurements=pushed(rows_frame()), as_of=as_of)
+    close(to_dict(card), to_dict(expected), 100.0)
+    assert asked == [None]  # every id of the table is a key result's
+    other = rows_frame()
+    other.loc[len(other)] = ["elsewhere", pd.Timestamp("2026-01-05"), 1e6, None]
+    card = evaluate(
+        organisation(), measurements=pushed(other), as_of=as_of, outside="finding"
+    )
+    assert asked[-1] == ["a", "b"]
+    shown = to_dict(card)
+    assert "check-ins-outside" in {f["code"] for f in shown["findings"]}
+    shown["findings"] = to_dict(expected)["findings"]
+    close(shown, to_dict(expected), 100.0)

@@ -240,12 +240,12 @@ def pushable(
 
 def summarize(
     source: Frame,
-    ids: Sequence[str],
+    ids: Sequence[str] | None,
     edges: Sequence[Edge],
     until: float,
     clock: Clock,
 ) -> tuple[dict[str, list[Cell]], float]:
-    """One query: the cells of every id in ``ids``, cut at ``until``.
+    """One query: the cells of every id in ``ids`` (None: all), cut at ``until``.
 
     Returns the cells by id (time sums measured from the origin, an
     instant) and the origin.
@@ -253,7 +253,10 @@ def summarize(
     nw = source.nw
     origin = edges[0].at if edges else until
     cut = source.literal(Edge(until, True), clock)
-    rows = source.lazy.filter(nw.col(source.id).is_in(list(ids)), ~cut)
+    # A list of ids becomes a literal list in the engine's plan, which some
+    # engines (DuckDB) test row by row: leave it out when every id counts.
+    keep = [~cut] if ids is None else [nw.col(source.id).is_in(list(ids)), ~cut]
+    rows = source.lazy.filter(*keep)
     cell = nw.lit(0)
     for edge in edges:
         cell = cell + source.literal(edge, clock).cast(nw.Int32)

@@ -42,6 +42,7 @@ class CheckinStore:
         "_clock",
         "_columns",
         "_edges",
+        "_given",
         "_ids",
         "_keep_all",
         "_mapping",
@@ -70,6 +71,7 @@ class CheckinStore:
         self._edges = edges
         self._ids = ids
         self._cells: dict[str, list[Cell]] | None = None
+        self._given: frozenset[str] | None = None
         self._origin = until
         self._keep_all = keep_all
         self._clock = clock
@@ -84,10 +86,13 @@ class CheckinStore:
             self._mapping = stable(measurements)
 
     def given(self) -> frozenset[str]:
-        """The ids the caller gave check-ins for."""
-        if self._table is not None:
-            return self._table.ids_seen
-        return frozenset(self._mapping)
+        """The ids the caller gave check-ins for (a frame's: one query, kept)."""
+        if self._given is None:
+            table = self._table
+            self._given = (
+                table.ids_seen if table is not None else frozenset(self._mapping)
+            )
+        return self._given
 
     @property
     def summarized(self) -> bool:
@@ -168,8 +173,15 @@ class CheckinStore:
                 changes = offset_changes(edges[0].at, self._until, clock)
                 edges = sorted(set(edges) | {Edge(at, False) for at in changes})
             self._edges = edges
+            wanted = set(self._ids)
+            # Every id of the table counts (the usual case): no filter by id.
+            every = self._given is not None and self._given <= wanted
             self._cells, self._origin = summarize(
-                table._frame, sorted(self._ids), edges, self._until, clock
+                table._frame,
+                None if every else sorted(wanted),
+                edges,
+                self._until,
+                clock,
             )
         summary = Summary(
             id,
