@@ -391,16 +391,18 @@ def test_ids_that_are_not_text_are_read_row_by_row():
     assert table.ids == ("k",)
 
 
-def test_the_query_filters_by_id_only_when_some_ids_do_not_count(monkeypatch):
-    """No id filter when every id of the table counts; other ids are left out."""
+def test_the_query_filters_and_orders_only_when_it_must(monkeypatch):
+    """No id filter when every id counts, no row order without SUM or COUNT trends."""
     import okrkit._store
 
     asked: list[object] = []
+    running: list[bool] = []
     summarize = okrkit._store.summarize
 
-    def spied(source, ids, *rest):
+    def spied(source, ids, *rest, **options):
         asked.append(ids)
-        return summarize(source, ids, *rest)
+        running.append(options["running"])
+        return summarize(source, ids, *rest, **options)
 
     monkeypatch.setattr(okrkit._store, "summarize", spied)
     as_of = date(2026, 2, 15)
@@ -410,6 +412,7 @@ def test_the_query_filters_by_id_only_when_some_ids_do_not_count(monkeypatch):
     card = evaluate(organisation(), measurements=pushed(rows_frame()), as_of=as_of)
     close(to_dict(card), to_dict(expected), 100.0)
     assert asked == [None]  # every id of the table is a key result's
+    assert running == [False]  # no SUM or COUNT trend: no row is ordered
     other = rows_frame()
     other.loc[len(other)] = ["elsewhere", pd.Timestamp("2026-01-05"), 1e6, None]
     card = evaluate(
@@ -420,3 +423,24 @@ def test_the_query_filters_by_id_only_when_some_ids_do_not_count(monkeypatch):
     assert "check-ins-outside" in {f["code"] for f in shown["findings"]}
     shown["findings"] = to_dict(expected)["findings"]
     close(shown, to_dict(expected), 100.0)
+
+
+def test_a_sum_key_result_asks_for_running_totals(monkeypatch):
+    """A SUM or COUNT key result's trend needs running totals: the query makes them."""
+    import okrkit._store
+
+    running: list[bool] = []
+    summarize = okrkit._store.summarize
+
+    def spied(*args, **options):
+        running.append(options["running"])
+        return summarize(*args, **options)
+
+    monkeypatch.setattr(okrkit._store, "summarize", spied)
+    for kind in (Aggregation.SUM, Aggregation.COUNT, Aggregation.MAX):
+        evaluate(
+            organisation(kind),
+            measurements=pushed(rows_frame()),
+            as_of=date(2026, 2, 15),
+        )
+    assert running == [True, True, False]

@@ -123,6 +123,7 @@ def prepare(
         keep_all=keep_all,
         edges=edges,
         ids=plan.wanted().keys(),
+        running=plan.running_totals(),
     )
     unknown = plan.check_ids(store.given(), refuse_unknown=policy == "error")
     return plan, store, cut + unused_check_ins(unknown)

@@ -18,6 +18,7 @@ from types import MappingProxyType
 import attrs
 
 from okrkit import _validate
+from okrkit._aggregation import Aggregation
 from okrkit._format import percent
 from okrkit._key_result import KeyResult, Kind
 from okrkit._kpi import KPI
@@ -285,6 +286,22 @@ class Plan:
                 if cut < end:
                     found.add(Edge(cut, True))
         return sorted(found)
+
+    def running_totals(self) -> bool:
+        """Whether a key result fits a trend to running totals (SUM or COUNT).
+
+        A check-in table summarized in its frame's engine then needs the
+        sums of running totals, which cost the engine a sort of every row.
+        """
+        counted = (Aggregation.SUM, Aggregation.COUNT)
+        for nodes in self.nodes.values():
+            for node in nodes:
+                how = node.kr.aggregation
+                if how is None and isinstance(node.source, FromKpi):
+                    how = node.source.kpi.aggregation
+                if how in counted:
+                    return True
+        return False
 
     def wanted(self) -> dict[str, str | None]:
         """Each id whose check-ins count, with the unit its series is read in.

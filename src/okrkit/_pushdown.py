@@ -244,11 +244,16 @@ def summarize(
     edges: Sequence[Edge],
     until: float,
     clock: Clock,
+    *,
+    running: bool = True,
 ) -> tuple[dict[str, list[Cell]], float]:
     """One query: the cells of every id in ``ids`` (None: all), cut at ``until``.
 
     Returns the cells by id (time sums measured from the origin, an
-    instant) and the origin.
+    instant) and the origin.  The sums of running totals and counts (what
+    a SUM or COUNT trend fits) need the rows in one order, a sort of the
+    whole table; without ``running`` they are left at 0 and no row is
+    ordered.
     """
     nw = source.nw
     origin = edges[0].at if edges else until
@@ -277,9 +282,21 @@ def summarize(
     # Rows that tie in all four give the same sums in either order.
     # (Aggregations stay simple, column sums and extremes, so that every
     # engine runs them natively: products are columns made beforehand.)
+    v = nw.col("v")
+    if not running:
+        points = rows.with_columns(nw.col("t").mean().over(*keys).alias("tm"))
+        t = nw.col("t") - nw.col("tm")  # times centred on their cell's mean
+        zero = nw.lit(0.0)
+        products = points.with_columns(
+            t.alias("st"),
+            (t * t).alias("stt"),
+            (t * v).alias("stv"),
+            (v * v).alias("svv"),
+            *(zero.alias(name) for name in ("sc", "stc", "scc", "stk", "sck")),
+        )
+        return _collect(rows, products, keys, source, clock, origin), origin
     order = ["id", "cell", "t", "v"]
     points = rows.with_row_index("r", order_by=order)
-    v = nw.col("v")
     # Each cell's running sum of values minus the cell's mean: it starts each
     # cell near zero, so no large total cancels (window functions come
     # before any join: Dask orders only a frame it has not joined).
@@ -313,6 +330,20 @@ def summarize(
         (t * k).alias("stk"),
         (c * k).alias("sck"),
     )
+    return _collect(rows, products, keys, source, clock, origin), origin
+
+
+def _collect(
+    rows: Any,
+    products: Any,
+    keys: list[str],
+    source: Frame,
+    clock: Clock,
+    origin: float,
+) -> dict[str, list[Cell]]:
+    """Group the rows' products by cell, add each cell's first and last check-in."""
+    nw = source.nw
+    v = nw.col("v")
     sums = products.group_by(*keys).agg(
         v.count().alias("n"),
         v.sum().alias("total"),
@@ -346,7 +377,7 @@ def summarize(
         .join(last_q, on=keys)
         .collect()
     )
-    return _cells(result, source, clock, origin), origin
+    return _cells(result, source, clock, origin)
 
 
 _SUMS = ("st", "stt", "stv", "svv", "sc", "stc", "scc", "stk", "sck")

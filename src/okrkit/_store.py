@@ -47,6 +47,7 @@ class CheckinStore:
         "_keep_all",
         "_mapping",
         "_origin",
+        "_running",
         "_table",
         "_until",
     )
@@ -60,14 +61,17 @@ class CheckinStore:
         keep_all: bool = False,
         edges: Sequence[Edge] = (),
         ids: Collection[str] = (),
+        running: bool = True,
     ):
         """Read ``measurements`` up to the instant ``until``.
 
         ``keep_all`` keeps every series once built: a history reads each one
         at every date.  A frame's table is summarized for ``ids`` by the
         cells between ``edges`` (every window the evaluation reads begins
-        and ends on one).
+        and ends on one); ``running`` asks for the sums a SUM or COUNT
+        trend needs.
         """
+        self._running = running
         self._edges = edges
         self._ids = ids
         self._cells: dict[str, list[Cell]] | None = None
@@ -182,12 +186,14 @@ class CheckinStore:
                 edges,
                 self._until,
                 clock,
+                running=self._running,
             )
         summary = Summary(
             id,
             self._edges,
             self._cells.get(id, []),
             origin=self._origin,
+            running=self._running,
         )
         # Check-ins without a unit are in the reader's unit, as for rows; a
         # unit the reader cannot take is an error, as for rows.

@@ -32,7 +32,7 @@ from okrkit.exceptions import InvalidValueError
 class Summary:
     """One id's cells in one unit: what a pushed-down evaluation reads."""
 
-    __slots__ = ("cells", "edges", "id", "offset", "origin", "scale")
+    __slots__ = ("cells", "edges", "id", "offset", "origin", "running", "scale")
 
     def __init__(
         self,
@@ -43,8 +43,10 @@ class Summary:
         origin: float,
         scale: float = 1.0,
         offset: float = 0.0,
+        running: bool = True,
     ) -> None:
         self.id = id
+        self.running = running  # the cells hold sums of running totals
         self.edges = edges  # sorted
         self.cells = cells  # sorted by index, non-empty ones only
         self.origin = origin
@@ -60,6 +62,7 @@ class Summary:
             origin=self.origin,
             scale=self.scale * scale,
             offset=self.offset * scale + offset,
+            running=self.running,
         )
 
     # -- cells of a window -----------------------------------------------------
@@ -200,6 +203,8 @@ def trend(
     cells = part.span(start, end, inclusive)
     if not cells:
         return None
+    # The plan asks for running totals when a SUM or COUNT reader exists.
+    assert part.running or how not in (Aggregation.SUM, Aggregation.COUNT)
     scale, offset = part.scale, part.offset
     if convert is not None:  # affine: read it off two points
         base = convert(0.0)
