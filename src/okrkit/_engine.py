@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
+from operator import mul, truediv
 from typing import NamedTuple
 
 from okrkit import _validate
@@ -450,6 +452,36 @@ def rolled_score(
     if score is not None:
         score = _validate.real(f"Objective {objective.id!r}", "score", score)
     return score
+
+
+def rolled_scores(
+    objective: Objective,
+    weights: Sequence[float],
+    columns: Sequence[Sequence[float | None]],
+    options: Options,
+) -> list[float | None]:
+    """:func:`rolled_score` at many dates: ``columns`` hold each item's scores.
+
+    The default mean of items none of which is skipped is worked out for
+    all dates at once, at C level (fsum is exact, so the sum of the same
+    products is the same float); anything else takes the single path.
+    """
+    dates = len(columns[0]) if columns else 0
+    single = options.rollup.combine is not weighted_mean or not columns
+    total = math.fsum(weights)
+    if not single and total > 0 and all(None not in c for c in columns):
+        products = [
+            list(map(mul, c, repeat(w))) for c, w in zip(columns, weights, strict=True)
+        ]
+        by_date = zip(*products, strict=True)
+        try:
+            means = list(map(truediv, map(math.fsum, by_date), repeat(total)))
+        except (OverflowError, ValueError):  # huge products: scaled one by one
+            means = []
+        if means and all(map(math.isfinite, means)):
+            return list(means)
+    rows = zip(*columns, strict=True) if columns else repeat((), dates)
+    return [rolled_score(objective, weights, row, options) for row in rows]
 
 
 def _objective_reason(

@@ -6,6 +6,7 @@ import enum
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any, Final, Literal, NamedTuple, TypedDict, Unpack
 
 import attrs
@@ -451,6 +452,10 @@ expected no per on a linear key result (per is for rate key results).
         if type(value) is not float or not math.isfinite(value):
             value = _validate.real(f"KeyResult {self.id!r}", "value", value)
         return _PROGRESS[self.kind](self, value)
+
+    def _progresses(self, values: Sequence[float]) -> list[float]:
+        """:meth:`progress` of values already checked (finite floats), in one pass."""
+        return list(map(partial(_PROGRESS[self.kind], self), values))
 
     def value_for(self, progress: float) -> float | None:
         """Return the value that gives ``progress`` on a linear scale, if any.

@@ -9,7 +9,7 @@ the :class:`Reading` into a result with :func:`key_result_result`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, tzinfo
 
 import attrs
@@ -443,6 +443,25 @@ def score_value(
     if options.grading is not None:
         grade = options.grading.grade(score, committed=context.committed)
     return progress, score, grade
+
+
+def score_values(
+    kr: KeyResult, values: Sequence[float], context: ScoreContext, options: Options
+) -> tuple[Sequence[float], Sequence[float]]:
+    """:func:`score_value` of many values at once: their progresses and scores.
+
+    The default strategy's scores are the progresses clamped, worked out
+    in C-level passes; anything else (or a score that is not finite, to be
+    refused by name) goes value by value.
+    """
+    scoring = options.scoring
+    if type(scoring) is Linear:
+        progresses = kr._progresses(values)
+        scores = scoring._clamp_all(progresses)
+        if all(map(math.isfinite, scores)):
+            return progresses, scores
+    each = [score_value(kr, value, context, options) for value in values]
+    return [p for p, _, _ in each], [s for _, s, _ in each]
 
 
 def forecast_of(reading: Reading, view: View, clock: Clock) -> Forecast | None:

@@ -8,6 +8,7 @@ instant never count, so they are left out here (though still checked).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import compress
 
@@ -136,25 +137,63 @@ class CheckinStore:
     ) -> tuple[float | None, bool] | None:
         """The LAST value of ``id`` in ``window``; whether it has check-ins by ``at``.
 
-        Worked out from a check-in table's columns, or from a list of
-        Measurements without units, without building the series (its rows
-        are visited once, no sort): the value is the
+        Worked out from the plain check-ins (:meth:`_plain`) without building
+        the series (its rows are visited once, no sort): the value is the
         largest of those at the latest instant, which is what the series'
         tie order puts last.  The flag says whether any check-in is at or
-        before the instant ``at``, as :func:`has_by` would.  None when the
-        check-ins have units to convert, are summarized in a frame's engine
-        or come as a ready Series (the caller reads the series).
+        before the instant ``at``, as :func:`has_by` would.  ``window`` ends
+        at or before the store's instant, as every evaluation's does.  None
+        when the check-ins are not plain (the caller reads the series).
+        """
+        plain = self._plain(id)
+        if plain is None:
+            return None
+        keys, values, rows = plain
+        return _last_of(keys, values, rows, window, at)
+
+    def lasts(self, id: str) -> tuple[list[float], list[float]] | None:
+        """``id``'s distinct instants up to the store's, with the LAST value at each.
+
+        The LAST value at an instant is the largest there.  What a LAST key
+        result reads at many dates, without the series: its value at a date
+        is the one of the latest instant up to it.
+        None when the check-ins are not plain (the caller reads the series).
+        """
+        plain = self._plain(id)
+        if plain is None:
+            return None
+        keys, values, rows = plain
+        # By value, then (stable) by instant: the series' order, at C level.
+        order = sorted(rows, key=values.__getitem__)
+        order.sort(key=keys.__getitem__)
+        # A later entry for an instant replaces an earlier one: the largest.
+        at, value = map(keys.__getitem__, order), map(values.__getitem__, order)
+        last = dict(zip(at, value, strict=True))
+        instants = list(last)
+        cut = bisect_right(instants, self._until)
+        return instants[:cut], list(last.values())[:cut]
+
+    def _plain(
+        self, id: str
+    ) -> tuple[Sequence[float], Sequence[float], Sequence[int]] | None:
+        """The instants and values of every check-in, and ``id``'s rows among them.
+
+        For a check-in table without units (its columns, worked out once)
+        or a list of Measurements without units; None for anything else:
+        units to convert, a frame's engine, a ready Series.
         """
         table = self._table
         if table is None:
             source = self._mapping.get(id, ())
             if not isinstance(source, (list, tuple)):  # a Series: it is read
                 return None
+            if not source:
+                return (), (), ()
             plain = plain_measurements(source, self._clock)
             if plain is None:
-                return None if source else (None, False)
+                return None
             keys, values = plain
-            return _last_of(keys, values, range(len(keys)), window, at)
+            return keys, values, range(len(keys))
         if self.summarized:
             return None
         columns = self._columns
@@ -162,8 +201,7 @@ class CheckinStore:
             columns = self._columns = table_columns(table, self._clock)
         if not columns.unitless:
             return None
-        rows = table.groups().get(id, ())
-        return _last_of(columns.keys, columns.values, rows, window, at)
+        return columns.keys, columns.values, table.groups().get(id, ())
 
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table

@@ -26,11 +26,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from itertools import repeat
+from operator import itemgetter
 
 import attrs
 
 from okrkit._aggregation import Aggregation
-from okrkit._engine import counted_score, driven_by, rolled_parts, rolled_score
+from okrkit._engine import counted_score, driven_by, rolled_parts, rolled_scores
 from okrkit._key_result import Kind
 from okrkit._key_result_eval import (
     Scored,
@@ -39,7 +40,7 @@ from okrkit._key_result_eval import (
     read_own,
     read_rolled,
     score_reading,
-    score_value,
+    score_values,
 )
 from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._pace import forecast
@@ -228,54 +229,76 @@ def _key_result_track(
     options = plans[0].options
     period_cuts = cuts[node.period]
     if _walks(node, options):
-        own = store.series(node.kr.id, node.kr.unit)
-        if isinstance(own, Series):
-            return _walked(node, own, period_cuts, options)
+        walked = _walked(node, store, period_cuts, options)
+        if walked is not None:
+            return walked
     return _read_each(node, plans, period_cuts, store, tracks)
 
 
-def _walked(node: Node, series: Series, cuts: _Cuts, options: Options) -> Track:
-    """A key result read from its own series: one reading per distinct window."""
+def _walked(
+    node: Node, store: CheckinStore, cuts: _Cuts, options: Options
+) -> Track | None:
+    """A key result read from its own check-ins: one reading per distinct window.
+
+    A LAST key result reads each distinct instant's LAST value
+    (:meth:`CheckinStore.lasts`) and builds no series unless its forecasts
+    are read; others walk the series.  None: the check-ins are summarized
+    in a frame's engine (the caller reads them date by date).
+    """
     kr, committed = node.kr, node.objective.committed
     how = kr.aggregation or Aggregation.LAST
-    times, values = series.times, series.values
+    found_lasts = store.lasts(kr.id) if how is Aggregation.LAST else None
+    times: Sequence[float]
+    values: Sequence[float]
+    if found_lasts is not None:
+        times, values = found_lasts
+    else:
+        series = store.series(kr.id, kr.unit)
+        if not isinstance(series, Series):
+            return None
+        times, values = series.times, series.values
     lo = bisect_left(times, cuts.start)
-    # Where each date's window ends, as Series.bounds cuts it (-1: not started).
-    inside = len(cuts.inside)
-    ends = [-1] * cuts.before
-    ends += map(bisect_right, repeat(times, inside), cuts.inside, repeat(lo, inside))
-    ends += [bisect_left(times, cuts.end, lo)] * cuts.after
+    ends = _window_ends(times, lo, cuts)
     # The numbers of each distinct window, worked out once.  The strategy
     # does not read the date, so any date's context scores alike.
     context = cuts.views[0].contexts[committed]
-    numbers: dict[int, tuple[float | None, float | None, float | None]] = {}
-    last = how is Aggregation.LAST
-    for end in dict.fromkeys(ends):
-        if end < 0:
-            found = None
-        elif last:  # the last of values[lo:end]: no slice to make and check
-            found = values[end - 1] if end > lo else None
-        else:
-            found = how.apply(values[lo:end])
-        if found is None:
-            numbers[end] = (None, None, None)
-            continue
-        shown, scored, _ = score_value(kr, found, context, options)
-        numbers[end] = (found, shown, scored)
-    value, progress, score = zip(*map(numbers.__getitem__, ends), strict=True)
+    distinct = list(dict.fromkeys(ends))
+    if how is Aggregation.LAST:  # the last of values[lo:end]: no slice to check
+        found = [values[end - 1] if end > lo else None for end in distinct]
+    else:
+        found = [None if end < 0 else how.apply(values[lo:end]) for end in distinct]
+    # Not started (-1) is never a value, whatever the aggregation.
+    found = [None if end < 0 else f for end, f in zip(distinct, found, strict=True)]
+    measured = [f for f in found if f is not None]
+    shown, scored = score_values(kr, measured, context, options)
+    progresses: list[float | None] = [None] * len(distinct)
+    scores: list[float | None] = [None] * len(distinct)
+    at = [i for i, f in enumerate(found) if f is not None]
+    for i, p, q in zip(at, shown, scored, strict=True):
+        progresses[i], scores[i] = p, q
+    # Each date's window among the distinct ones, then each column spread.
+    index = {end: i for i, end in enumerate(distinct)}
+    spread = _spreader(list(map(index.__getitem__, ends)))
+    value, progress, score = spread(found), spread(progresses), spread(scores)
     period, clock = node.period, options.clock
 
     def forecasts() -> tuple[float | None, ...]:
+        # The same windows, cut from the series (every check-in, in order).
+        series = store.series(kr.id, kr.unit)
+        assert isinstance(series, Series)
+        at, seen = series.times, series.values
+        start = bisect_left(at, cuts.start)
+        windows = list(dict.fromkeys(_window_ends(at, start, cuts)))
         stop = clock.day(period.end)
-        projected: dict[int, float | None] = {}
-        for end, (found, _, _) in numbers.items():
+        projected: list[float | None] = []
+        for end, reading in zip(windows, found, strict=True):
             made = None
-            if found is not None:
+            if reading is not None:
                 made = forecast(
-                    kr, times[lo:end], values[lo:end], how, period, end=stop
+                    kr, at[start:end], seen[start:end], how, period, end=stop
                 )
-            projected[end] = None if made is None else made.value
-        return tuple(map(projected.__getitem__, ends))
+            projected.append(None if made is None else made.value)
+        return spread(projected)
 
     return Track(
         "key_result",
@@ -288,6 +311,29 @@ def _walked(node: Node, series: Series, cuts: _Cuts, options: Options) -> Track:
         status=_statuses(score, cuts, options),
         forecast=forecasts,
     )
+
+
+def _window_ends(times: Sequence[float], lo: int, cuts: _Cuts) -> list[int]:
+    """Where each date's window ends in ``times``, as Series.bounds cuts it.
+
+    -1 before the period starts; ``lo`` is where the period's first instant
+    falls.
+    """
+    inside = len(cuts.inside)
+    ends = [-1] * cuts.before
+    ends += map(bisect_right, repeat(times, inside), cuts.inside, repeat(lo, inside))
+    ends += [bisect_left(times, cuts.end, lo)] * cuts.after
+    return ends
+
+
+def _spreader(
+    positions: list[int],
+) -> Callable[[Sequence[float | None]], tuple[float | None, ...]]:
+    """A function picking ``items[p]`` for each of ``positions``, at C level."""
+    pick = itemgetter(*positions)
+    if len(positions) == 1:
+        return lambda items: (pick(items),)
+    return pick
 
 
 def _read_each(
@@ -383,16 +429,9 @@ def _objective_track(
         else list(map(counted_score, scores, started, repeat(no_data)))
         for _, scores, started in items
     ]
-    score: list[float | None] = []
-    previous: tuple[float | None, ...] | None = None
-    rolled: float | None = None
-    for row in zip(*counted, strict=True) if counted else repeat((), len(own.views)):
-        # The same counted scores roll up to the same score: only the pace
-        # status follows the date, and it comes from the scores below.
-        if row != previous:
-            rolled = rolled_score(objective, weights, row, options)
-            previous = row
-        score.append(rolled)
+    score = rolled_scores(objective, weights, counted, options)
+    if not counted:  # nothing to roll up: no score at any date
+        score = [None] * len(own.views)
     return Track(
         "objective",
         objective.title,

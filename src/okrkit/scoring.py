@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from operator import mul
 from typing import Literal, Protocol, runtime_checkable
 
@@ -202,6 +203,14 @@ class Linear:
         """Return the clamped progress."""
         number = _arguments("Linear.score", key_result, value, context)
         return self._clamp(key_result.progress(number))
+
+    def _clamp_all(self, progresses: Sequence[float]) -> Sequence[float]:
+        """:meth:`_clamp` of each progress, in C-level passes."""
+        if self.cap is not None:
+            progresses = list(map(min, progresses, repeat(self.cap)))
+        if self.floor is not None:
+            progresses = list(map(max, progresses, repeat(self.floor)))
+        return progresses
 
     def _clamp(self, progress: float) -> float:
         """``progress`` held within ``[floor, cap]``: its score (the engine's path)."""
