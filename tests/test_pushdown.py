@@ -444,3 +444,23 @@ def test_a_sum_key_result_asks_for_running_totals(monkeypatch):
             as_of=date(2026, 2, 15),
         )
     assert running == [True, True, False]
+
+
+def test_a_summarized_key_results_trend_is_fitted_only_when_read(monkeypatch):
+    """From a frame, a LAST key result is scored from its cells; its fit waits."""
+    import okrkit._key_result_eval as reading
+
+    fitted: list[str] = []
+    trend = reading.trend
+
+    def counted(part, *rest):
+        fitted.append(part.id)
+        return trend(part, *rest)
+
+    monkeypatch.setattr(reading, "trend", counted)
+    card = evaluate(
+        organisation(), measurements=pushed(rows_frame()), as_of=date(2026, 2, 15)
+    )
+    assert fitted == []
+    assert card["a"].forecast is not None
+    assert fitted == ["a"]

@@ -37,7 +37,7 @@ from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore
-from okrkit._summary import Part, has_by
+from okrkit._summary import Part, has_by, over
 from okrkit.alignment import Cascade, Finding
 from okrkit.scoring import Pace, _weighted_mean_of, weighted_mean
 
@@ -170,20 +170,34 @@ class Engine:
     def _last_only(self, node: Node) -> Scored | None:
         """Score a key result from its LAST value alone, its series read later.
 
-        The value comes from the check-in table's columns; the series, the
-        latest check-in and the forecast's points are read only if its
-        result is (None: the store has no such shortcut).
+        The value comes from the plain check-ins' columns, or from a frame's
+        summary; the series, the latest check-in and the forecast's points
+        (or sums) are read only if its result is (None: the store has no
+        such shortcut, and the series is read now).
         """
         kr, view, store = node.kr, self.plan.views[node.period], self.store
-        found = store.last_in(kr.id, view.window, self.plan.at)
-        if found is None:
+        at, window = self.plan.at, view.window
+        found = store.last_in(kr.id, window, at)
+        if found is not None:
+            value, measured = found
+
+            def reading() -> Reading:
+                return read_own(kr, store.series(kr.id, kr.unit), view)
+
+        elif store.summarized:
+            # A summary is a few cells: kept until the result is read.
+            part = store.series(kr.id, kr.unit)
+            last = Aggregation.LAST
+            value = over(part, window.start, window.end, window.inclusive, last)
+            measured = has_by(part, at)
+
+            def reading() -> Reading:
+                return read_own(kr, part, view)
+
+        else:
             return None
-        value, measured = found
         if measured:
             self.measured.add(kr.id)
-
-        def reading() -> Reading:
-            return read_own(kr, store.series(kr.id, kr.unit), view)
 
         return score_numbers(
             kr,

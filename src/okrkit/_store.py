@@ -49,6 +49,7 @@ class CheckinStore:
         "_mapping",
         "_origin",
         "_running",
+        "_summarized",
         "_table",
         "_until",
     )
@@ -77,6 +78,7 @@ class CheckinStore:
         self._ids = ids
         self._cells: dict[str, list[Cell]] | None = None
         self._given: frozenset[str] | None = None
+        self._summarized: bool | None = None
         self._origin = until
         self._keep_all = keep_all
         self._clock = clock
@@ -101,9 +103,17 @@ class CheckinStore:
 
     @property
     def summarized(self) -> bool:
-        """Whether the check-ins stay in a data frame engine."""
-        table = self._table
-        return table is not None and table._frame is not None and not table._held()
+        """Whether the check-ins stay in a data frame engine.
+
+        Decided once, on first use: every key result reads a store the
+        same way, even if the table's columns are collected meanwhile.
+        """
+        if self._summarized is None:
+            table = self._table
+            self._summarized = (
+                table is not None and table._frame is not None and not table._held()
+            )
+        return self._summarized
 
     def rows(self, id: str, unit: str | None) -> Series:
         """The whole series of ``id``: for a frame's table, its rows only come back."""
