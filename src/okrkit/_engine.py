@@ -177,7 +177,7 @@ class Engine:
         """
         kr, view, store = node.kr, self.plan.views[node.period], self.store
         at, window = self.plan.at, view.window
-        found = store.last_in(kr.id, window, at)
+        found = None if store.summarized else store.last_in(kr.id, window, at)
         if found is not None:
             value, measured = found
 
