@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
+from typing import cast
 
 import attrs
 
@@ -263,19 +264,24 @@ def _walked(
     # does not read the date, so any date's context scores alike.
     context = cuts.views[0].contexts[committed]
     distinct = list(dict.fromkeys(ends))
+    found: list[float | None]
     if how is Aggregation.LAST:  # the last of values[lo:end]: no slice to check
+        # (-1, not started, is below lo too: no value.)
         found = [values[end - 1] if end > lo else None for end in distinct]
     else:
+        # Not started (-1) is never a value, whatever the aggregation.
         found = [None if end < 0 else how.apply(values[lo:end]) for end in distinct]
-    # Not started (-1) is never a value, whatever the aggregation.
-    found = [None if end < 0 else f for end, f in zip(distinct, found, strict=True)]
-    measured = [f for f in found if f is not None]
-    shown, scored = score_values(kr, measured, context, options)
-    progresses: list[float | None] = [None] * len(distinct)
-    scores: list[float | None] = [None] * len(distinct)
-    at = [i for i, f in enumerate(found) if f is not None]
-    for i, p, q in zip(at, shown, scored, strict=True):
-        progresses[i], scores[i] = p, q
+    progresses: Sequence[float | None]
+    scores: Sequence[float | None]
+    if None not in found:  # the usual case: every window has a value
+        every = cast("list[float]", found)
+        progresses, scores = score_values(kr, every, context, options)
+    else:
+        measured = [f for f in found if f is not None]
+        both = score_values(kr, measured, context, options)
+        shown, scored = iter(both[0]), iter(both[1])
+        progresses = [None if f is None else next(shown) for f in found]
+        scores = [None if f is None else next(scored) for f in found]
     # Each date's window among the distinct ones, then each column spread.
     index = {end: i for i, end in enumerate(distinct)}
     spread = _spreader(list(map(index.__getitem__, ends)))
