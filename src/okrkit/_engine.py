@@ -7,7 +7,8 @@ engine -> results (``_results.py``) gathered in a :class:`Scorecard`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from itertools import repeat
 from operator import mul, truediv
 from typing import NamedTuple
@@ -178,22 +179,19 @@ class Engine:
         kr, view, store = node.kr, self.plan.views[node.period], self.store
         at, window = self.plan.at, view.window
         found = None if store.summarized else store.last_in(kr.id, window, at)
+        # partial, not a closure: fewer objects for the garbage collector to
+        # follow, one of these per key result.
+        reading: Callable[[], Reading]
         if found is not None:
             value, measured = found
-
-            def reading() -> Reading:
-                return read_own(kr, store.series(kr.id, kr.unit), view)
-
+            reading = partial(_read_later, kr, store, view)
         elif store.summarized:
             # A summary is a few cells: kept until the result is read.
             part = store.series(kr.id, kr.unit)
             last = Aggregation.LAST
             value = over(part, window.start, window.end, window.inclusive, last)
             measured = has_by(part, at)
-
-            def reading() -> Reading:
-                return read_own(kr, part, view)
-
+            reading = partial(read_own, kr, part, view)
         else:
             return None
         if measured:
@@ -380,6 +378,11 @@ class Engine:
         if key not in self.chances:
             self.chances[key] = reach_chance(scored, self.plan.options.clock)
         return self.chances[key]
+
+
+def _read_later(kr: KeyResult, store: CheckinStore, view: View) -> Reading:
+    """Read a key result's own series now: its result is being made."""
+    return read_own(kr, store.series(kr.id, kr.unit), view)
 
 
 def _reads_last(kr: KeyResult) -> bool:

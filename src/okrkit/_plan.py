@@ -168,6 +168,9 @@ class Driven:
 
 Source = Own | FromKpi | Rolled | Driven
 
+# Every key result reading its own check-ins shares one (immutable) tag.
+_OWN = Own()
+
 
 @attrs.frozen
 class Node:
@@ -374,7 +377,7 @@ def _source(
         return Rolled(tuple(contributors[kr.id]))
     if kr.id in drivers:
         return Driven(tuple(drivers[kr.id]))
-    return Own()
+    return _OWN
 
 
 def _kpi_windows(cascade: Cascade) -> dict[str, Period]:
