@@ -464,3 +464,18 @@ def test_records_keep_the_frame_columns_in_order():
     expected = ["as_of", *(name for name, _, _ in _HISTORY)]
     for past in (_past(), history(ROLLED, measurements={}, dates=[JAN31])):
         assert all(list(row) == expected for row in past.records())
+
+
+def test_a_history_with_your_own_strategy_pickles_its_scorecards():
+    """Your own roll-up function may not pickle: such a history pickles its results."""
+    from okrkit.scoring import RollUp
+
+    def best(items):
+        return max(score for score, _ in items)
+
+    past = _past(rollup=RollUp(combine=best))
+    assert past._again is None  # the call is not what is pickled
+    again = pickle.loads(pickle.dumps(past))
+    assert again == past
+    assert again.of("o") == past.of("o")
+    assert _past()._again is not None  # okrkit's own options: the call

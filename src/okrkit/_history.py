@@ -116,10 +116,23 @@ def history(
         tz=tz,
     )
     object.__setattr__(made, "_timeline", numbers_over_time)
-    # Pickled as the call that made it: made again, not one engine run a date.
-    again = (objectives, kpis, given, days, scoring, rollup, pace, tz, outside)
-    object.__setattr__(made, "_again", again)
+    if _okrkit_own(scoring, rollup, pace):
+        # Pickled as the call that made it: made again, not an engine run a
+        # date.  Your own strategy may not pickle (a lambda, a local class),
+        # so a history using one pickles its scorecards, as it always did.
+        again = (objectives, kpis, given, days, scoring, rollup, pace, tz, outside)
+        object.__setattr__(made, "_again", again)
     return made
+
+
+def _okrkit_own(
+    scoring: ScoringStrategy | None, rollup: RollUp | None, pace: Pace | None
+) -> bool:
+    """Whether the options are okrkit's own classes and functions (None: default)."""
+    parts: list[object] = [type(o) for o in (scoring, rollup, pace) if o is not None]
+    if rollup is not None:
+        parts.append(rollup.combine)
+    return all(getattr(p, "__module__", "").startswith("okrkit.") for p in parts)
 
 
 def _made_again(arguments: tuple[Any, ...]) -> History:
