@@ -827,27 +827,13 @@ def _narwhals() -> Any:
 def _frame_columns(
     nw: Any, frame: Any, names: list[str | None]
 ) -> list[tuple[Any, ...] | None]:
-    """The named columns of ``frame`` as tuples of Python values (None: unnamed)."""
-    try:
-        table = nw.from_native(frame)
-    except TypeError as exc:
-        raise InvalidTypeError(
-            subject="Checkins.from_frame",
-            field="frame",
-            value=frame,
-            expected="a data frame narwhals supports (pandas, polars, pyarrow, "
-            "DuckDB, Dask, PySpark...)",
-        ) from exc
+    """The named columns of ``frame`` as tuples of Python values (None: unnamed).
+
+    ``frame`` and the names were checked by :meth:`Checkins.from_frame`.
+    """
+    table = nw.from_native(frame)
     schema = dict(table.collect_schema())
     wanted = list(dict.fromkeys(name for name in names if name is not None))
-    for field, name in zip(_FRAME_FIELDS, names, strict=True):
-        if name is not None and name not in schema:
-            raise InvalidValueError(
-                subject="Checkins.from_frame",
-                field=field,
-                value=name,
-                expected=f"the name of a column of the frame ({sorted(schema)})",
-            )
     table = table.select(*(_prepared(nw, name, schema[name]) for name in wanted))
     if isinstance(table, nw.LazyFrame):
         table = table.collect()

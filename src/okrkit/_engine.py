@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from itertools import repeat
-from operator import mul, truediv
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from okrkit import _validate
 from okrkit._aggregation import Aggregation
@@ -40,7 +38,7 @@ from okrkit._status import Status
 from okrkit._store import CheckinStore
 from okrkit._summary import Part, has_by, over
 from okrkit.alignment import Cascade, Finding
-from okrkit.scoring import Pace, _weighted_mean_of, weighted_mean
+from okrkit.scoring import Pace, _weighted_mean_of, _weighted_means_of, weighted_mean
 
 
 class RolledUp(NamedTuple):
@@ -178,14 +176,10 @@ class Engine:
         """
         kr, view, store = node.kr, self.plan.views[node.period], self.store
         at, window = self.plan.at, view.window
-        found = None if store.summarized else store.last_in(kr.id, window, at)
         # partial, not a closure: fewer objects for the garbage collector to
         # follow, one of these per key result.
         reading: Callable[[], Reading]
-        if found is not None:
-            value, measured = found
-            reading = partial(_read_later, kr, store, view)
-        elif store.summarized:
+        if store.summarized:
             # A summary is a few cells: kept until the result is read.
             part = store.series(kr.id, kr.unit)
             last = Aggregation.LAST
@@ -193,7 +187,11 @@ class Engine:
             measured = has_by(part, at)
             reading = partial(read_own, kr, part, view)
         else:
-            return None
+            found = store.last_in(kr.id, window, at)
+            if found is None:
+                return None
+            value, measured = found
+            reading = partial(_read_later, kr, store, view)
         if measured:
             self.measured.add(kr.id)
 
@@ -477,27 +475,19 @@ def rolled_scores(
     columns: Sequence[Sequence[float | None]],
     options: Options,
 ) -> list[float | None]:
-    """:func:`rolled_score` at many dates: ``columns`` hold each item's scores.
+    """:func:`rolled_score` at many dates: ``columns[i]`` holds item i's scores.
 
     The default mean of items none of which is skipped is worked out for
-    all dates at once, at C level (fsum is exact, so the sum of the same
-    products is the same float); anything else takes the single path.
+    all dates at once; anything else takes the single path date by date.
     """
-    dates = len(columns[0]) if columns else 0
-    single = options.rollup.combine is not weighted_mean or not columns
-    total = math.fsum(weights)
-    if not single and total > 0 and all(None not in c for c in columns):
-        products = [
-            list(map(mul, c, repeat(w))) for c, w in zip(columns, weights, strict=True)
-        ]
-        by_date = zip(*products, strict=True)
-        try:
-            means = list(map(truediv, map(math.fsum, by_date), repeat(total)))
-        except (OverflowError, ValueError):  # huge products: scaled one by one
-            means = []
-        if means and all(map(math.isfinite, means)):
-            return list(means)
-    rows = zip(*columns, strict=True) if columns else repeat((), dates)
+    if not columns:
+        return []
+    if options.rollup.combine is weighted_mean and all(None not in c for c in columns):
+        checked = cast("Sequence[Sequence[float]]", columns)
+        means = _weighted_means_of(checked, weights)
+        if means is not None:
+            return cast("list[float | None]", means)
+    rows = zip(*columns, strict=True)
     return [rolled_score(objective, weights, row, options) for row in rows]
 
 

@@ -21,7 +21,6 @@ the engine's own functions, from the tracks made before it.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -134,7 +133,7 @@ class _Cuts:
     end: float
     started: tuple[bool, ...]
     elapsed: tuple[float, ...]
-    on: tuple[float, ...]  # score at or above: on track (Pace's own products)
+    on: tuple[float, ...]  # score at or above: on track (Pace._bounds)
     risk: tuple[float, ...]  # score at or above: at risk
 
 
@@ -168,30 +167,30 @@ def _cuts(period: Period, plans: Sequence[Plan], options: Options) -> _Cuts:
     start = views[0].window.start
     assert start is not None  # a period's window always has a start
     elapsed = tuple(view.elapsed for view in views)
-    goals = [e * options.target_score for e in elapsed]
-    pace = options.pace
+    bounds = [options.pace._bounds(e, options.target_score) for e in elapsed]
+    started = tuple(view.started for view in views)
     inside = tuple(v.window.end for v in views if v.started and v.window.inclusive)
     runs = [0 if not v.started else 1 if v.window.inclusive else 2 for v in views]
     assert runs == sorted(runs)  # the dates are in time order
-    # Nothing is behind before any time has passed: every score is on track.
+    before = started.count(False)
     return _Cuts(
         views=views,
         start=start,
-        before=sum(not view.started for view in views),
+        before=before,
         inside=inside,
-        after=len(views) - len(inside) - sum(not view.started for view in views),
+        after=len(views) - len(inside) - before,
         end=options.clock.day(period.end),
-        started=tuple(view.started for view in views),
+        started=started,
         elapsed=elapsed,
-        on=tuple(-math.inf if g <= 0 else pace.on_track * g for g in goals),
-        risk=tuple(pace.at_risk * goal for goal in goals),
+        on=tuple(on for on, _ in bounds),
+        risk=tuple(risk for _, risk in bounds),
     )
 
 
 def _statuses(
     scores: Sequence[float | None], cuts: _Cuts, options: Options
 ) -> list[Status]:
-    """Pace status at each date: Pace's own rule on the precomputed bounds."""
+    """Pace status at each date: Pace.status's comparisons on its own bounds."""
     pace = options.pace
     if type(pace) is not Pace:  # a subclass may judge otherwise: ask it
         target = options.target_score
@@ -436,7 +435,7 @@ def _objective_track(
         for _, scores, started in items
     ]
     score = rolled_scores(objective, weights, counted, options)
-    if not counted:  # nothing to roll up: no score at any date
+    if not score:  # nothing to roll up: no score at any date
         score = [None] * len(own.views)
     return Track(
         "objective",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import mul
+from operator import mul, truediv
 from typing import Literal, Protocol, runtime_checkable
 
 import attrs
@@ -393,6 +393,30 @@ def _weighted_mean_of(
     return largest * (share / total)
 
 
+def _weighted_means_of(
+    columns: Sequence[Sequence[float]], weights: Sequence[float]
+) -> list[float] | None:
+    """:func:`_weighted_mean_of` at many dates: ``columns[i]`` is item i's scores.
+
+    Worked out for all dates at once, at C level; fsum is exact, so the sum
+    of the same products is the same float.  None when a mean is not a
+    plain finite quotient (no weight, huge products): ask date by date.
+    """
+    total = math.fsum(weights)
+    if total <= 0:
+        return None
+    products = [
+        list(map(mul, c, repeat(w))) for c, w in zip(columns, weights, strict=True)
+    ]
+    try:
+        means = list(
+            map(truediv, map(math.fsum, zip(*products, strict=True)), repeat(total))
+        )
+    except (OverflowError, ValueError):  # fsum: overflow, or inf - inf
+        return None
+    return means if all(map(math.isfinite, means)) else None
+
+
 def _pairs(subject: str, items: object) -> list[tuple[float, float]]:
     """Check (score, weight) pairs: finite scores, finite weights of 0 or more."""
     if type(items) is list and all(map(_plain_pair, items)):
@@ -534,12 +558,22 @@ class Pace:
         if score is None:
             return Status.NO_DATA
         score = _validate.real(subject, "score", score)
-        goal = expected * target_score
-        if goal <= 0 or score >= self.on_track * goal:
+        on_track, at_risk = self._bounds(expected, target_score)
+        if score >= on_track:
             return Status.GREEN
-        if score >= self.at_risk * goal:
+        if score >= at_risk:
             return Status.AMBER
         return Status.RED
+
+    def _bounds(self, expected: float, target_score: float) -> tuple[float, float]:
+        """The lowest scores on track and at risk (checked floats given).
+
+        Nothing is behind before any time has passed: every score is on
+        track then.  A history works these out once per date.
+        """
+        goal = expected * target_score
+        on_track = -math.inf if goal <= 0 else self.on_track * goal
+        return on_track, self.at_risk * goal
 
     @staticmethod
     def words(status: Status) -> str:
