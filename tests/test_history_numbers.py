@@ -17,7 +17,7 @@ import attrs
 import pandas as pd
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from okrkit import (
@@ -941,3 +941,45 @@ def test_reading_rows_first_changes_nothing(case, first):
     assert [again.of(i) for i in ids_of(objectives, ())] == [
         twin.of(i) for i in ids_of(objectives, ())
     ]
+
+
+# -- 10. a LAST key result around a short period ------------------------------------
+
+WEEK = Period.iso_week(2026, 2)  # Monday 5 to Sunday 11 January 2026
+
+
+@SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 14), st.sampled_from([-0.0, 0.0, 1.5, 2.0, 7.0, 250.0])
+        ),
+        max_size=14,
+    ),
+    days=st.lists(st.integers(0, 16), min_size=1, max_size=10, unique=True),
+    as_table=st.booleans(),
+)
+@example(rows=[(5, 2.0), (5, 7.0), (11, 1.5)], days=[5, 6, 12, 1], as_table=True)
+@example(rows=[(6, 0.0), (6, -0.0), (12, 2.0)], days=[7, 13], as_table=False)
+def test_last_values_around_a_short_period_match_evaluate(rows, days, as_table):
+    """Check-ins before, in and after the period, ties and any row order.
+
+    Each date sees the last check-in of its window (the largest at the
+    latest instant), scored as evaluate() scores it, with the sign of zero.
+    """
+    first = date(2026, 1, 1)
+    at = [(first + timedelta(days=d), v) for d, v in rows]
+    measurements = (
+        Checkins.from_rows([("k", day, v) for day, v in at])
+        if as_table
+        else {"k": [Measurement(day, v) for day, v in at]}
+    )
+    objective = Objective(
+        "o", "O", period=WEEK, key_results=[KeyResult("k", "K", start=0, target=5)]
+    )
+    dates = sorted(first + timedelta(days=d) for d in days)
+    past, cards = assert_parity([objective], measurements=measurements, dates=dates)
+    for row, card in zip(past.of("k"), cards, strict=True):
+        want = card["k"].score
+        if want is not None:  # -0.0 and 0.0 are equal: compare the signs too
+            assert math.copysign(1, row.score) == math.copysign(1, want)

@@ -64,12 +64,18 @@ def test_rolled_scores_by_hand():
 
 
 @given(
-    values=st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=8),
+    values=st.lists(
+        st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([-0.0, 0.0]),
+        max_size=8,
+    ),
     strategy=st.sampled_from(
         [
             Linear(),
             Linear(cap=1.5),
             Linear(cap=None, floor=None),
+            Linear(cap=None),
+            Linear(floor=None),
+            Linear(floor=0.25, cap=0.25),
             GoogleGrading(),
             RedFlagGoal(),
         ]
@@ -78,19 +84,27 @@ def test_rolled_scores_by_hand():
         [
             KeyResult("k", "K", start=10, target=20),
             KeyResult("k", "K", start=20, target=10),
+            KeyResult("k", "K", start=0, target=4),
             KeyResult.at_least("k", "K", 50, partial=True),
             KeyResult.within("k", "K", 5, 8),
         ]
     ),
 )
 def test_score_values_equal_score_value_one_by_one(values, strategy, kr):
-    """Many values scored at once give each value's progress and score."""
+    """Many values scored at once give each value's progress and score.
+
+    The same floats, the sign of zero included.
+    """
     options = Options.of("test", scoring=strategy, rollup=None, pace=None, tz=UTC)
     context = ScoreContext(committed=False, expected=0.5)
     progresses, got = score_values(kr, values, context, options)
     one = [score_value(kr, v, context, options) for v in values]
-    assert list(progresses) == [p for p, _, _ in one]
-    assert list(got) == [s for _, s, _ in one]
+    assert _signed(progresses) == _signed(p for p, _, _ in one)
+    assert _signed(got) == _signed(s for _, s, _ in one)
+
+
+def _signed(numbers):
+    return [(x, math.copysign(1, x)) for x in numbers]
 
 
 rows = st.lists(

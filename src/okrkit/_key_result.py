@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
+from itertools import repeat
+from operator import sub, truediv
 from typing import Any, Final, Literal, NamedTuple, TypedDict, Unpack
 
 import attrs
@@ -455,6 +457,12 @@ expected no per on a linear key result (per is for rate key results).
 
     def _progresses(self, values: Sequence[float]) -> list[float]:
         """:meth:`progress` of values already checked (finite floats), in one pass."""
+        start, target = self.start, self.target
+        if self.kind is _LINEAR and start is not None and target is not None:
+            # (value - start) / (target - start), as _linear_progress has it,
+            # at C level.
+            span = target - start
+            return list(map(truediv, map(sub, values, repeat(start)), repeat(span)))
         return list(map(partial(_PROGRESS[self.kind], self), values))
 
     def value_for(self, progress: float) -> float | None:

@@ -21,11 +21,13 @@ the engine's own functions, from the tracks made before it.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import math
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from itertools import repeat
-from operator import itemgetter
+from functools import partial
+from itertools import accumulate, islice, repeat, takewhile
+from operator import is_, itemgetter
 from typing import cast
 
 import attrs
@@ -248,10 +250,18 @@ def _walked(
     kr, committed = node.kr, node.objective.committed
     how = kr.aggregation or Aggregation.LAST
     found_lasts = store.lasts(kr.id) if how is Aggregation.LAST else None
+    forecasts = partial(_forecasts, node, store, cuts, options)
     times: Sequence[float]
     values: Sequence[float]
     if found_lasts is not None:
         times, values = found_lasts
+        if type(options.scoring) is Linear:
+            # Every instant's value, scored once: each date picks its own.
+            lo = bisect_left(times, cuts.start)
+            positions = _window_ends(times[lo:], 0, cuts, before=0)
+            track = _last_track(node, values[lo:], positions, cuts, options, forecasts)
+            if track is not None:
+                return track
     else:
         series = store.series(kr.id, kr.unit)
         if not isinstance(series, Series):
@@ -284,33 +294,13 @@ def _walked(
     # Each date's window among the distinct ones, then each column spread.
     index = {end: i for i, end in enumerate(distinct)}
     spread = _spreader(list(map(index.__getitem__, ends)))
-    value, progress, score = spread(found), spread(progresses), spread(scores)
-    period, clock = node.period, options.clock
-
-    def forecasts() -> tuple[float | None, ...]:
-        # The same windows, cut from the series (every check-in, in order).
-        series = store.series(kr.id, kr.unit)
-        assert isinstance(series, Series)
-        at, seen = series.times, series.values
-        start = bisect_left(at, cuts.start)
-        windows = list(dict.fromkeys(_window_ends(at, start, cuts)))
-        stop = clock.day(period.end)
-        projected: list[float | None] = []
-        for end, reading in zip(windows, found, strict=True):
-            made = None
-            if reading is not None:
-                made = forecast(
-                    kr, at[start:end], seen[start:end], how, period, end=stop
-                )
-            projected.append(None if made is None else made.value)
-        return spread(projected)
-
+    score = spread(scores)
     return Track(
         "key_result",
         kr.title,
         unit=kr.unit,
-        value=value,
-        progress=progress,
+        value=spread(found),
+        progress=spread(progresses),
         score=score,
         expected=cuts.elapsed,
         status=_statuses(score, cuts, options),
@@ -318,15 +308,86 @@ def _walked(
     )
 
 
-def _window_ends(times: Sequence[float], lo: int, cuts: _Cuts) -> list[int]:
+def _last_track(
+    node: Node,
+    values: Sequence[float],
+    positions: list[int],
+    cuts: _Cuts,
+    options: Options,
+    forecasts: Callable[[], tuple[float | None, ...]],
+) -> Track | None:
+    """A LAST key result under the default strategy, from its period's instants.
+
+    ``values`` are the LAST values at its distinct instants in the period,
+    in time order; ``positions`` say which each date sees, behind a leading
+    None (0: no check-in yet).  Each value is scored once, in C-level
+    passes, and each date picks its own.  None when a score is not finite:
+    the caller scores only the windows the dates see, and refuses a bad one
+    by name.
+    """
+    kr, scoring = node.kr, options.scoring
+    assert type(scoring) is Linear
+    progresses = kr._progresses(values)
+    scores = scoring._clamp_all(progresses)
+    if not all(map(math.isfinite, scores)):
+        return None
+    pick = _spreader(positions)
+    score = pick([None, *scores])
+    return Track(
+        "key_result",
+        kr.title,
+        unit=kr.unit,
+        value=pick([None, *values]),
+        progress=pick([None, *progresses]),
+        score=score,
+        expected=cuts.elapsed,
+        status=_statuses(score, cuts, options),
+        forecast=forecasts,
+    )
+
+
+def _forecasts(
+    node: Node, store: CheckinStore, cuts: _Cuts, options: Options
+) -> tuple[float | None, ...]:
+    """A walked key result's forecast at each date, cut from its series."""
+    kr, period = node.kr, node.period
+    how = kr.aggregation or Aggregation.LAST
+    series = store.series(kr.id, kr.unit)
+    assert isinstance(series, Series)
+    at, seen = series.times, series.values
+    start = bisect_left(at, cuts.start)
+    ends = _window_ends(at, start, cuts)
+    distinct = list(dict.fromkeys(ends))
+    stop = options.clock.day(period.end)
+    projected: list[float | None] = []
+    for end in distinct:  # not started (-1): no forecast; an empty window none
+        made = None
+        if end >= 0:
+            made = forecast(kr, at[start:end], seen[start:end], how, period, end=stop)
+        projected.append(None if made is None else made.value)
+    index = {end: i for i, end in enumerate(distinct)}
+    return _spreader(list(map(index.__getitem__, ends)))(projected)
+
+
+def _window_ends(
+    times: Sequence[float], lo: int, cuts: _Cuts, *, before: int = -1
+) -> list[int]:
     """Where each date's window ends in ``times``, as Series.bounds cuts it.
 
-    -1 before the period starts; ``lo`` is where the period's first instant
-    falls.
+    ``before`` (-1: no window) at dates before the period starts; ``lo`` is
+    where the period's first instant falls.
     """
-    inside = len(cuts.inside)
-    ends = [-1] * cuts.before
-    ends += map(bisect_right, repeat(times, inside), cuts.inside, repeat(lo, inside))
+    inside = cuts.inside
+    ends = [before] * cuts.before
+    if inside:
+        # A date's window ends after the instants up to it: count the
+        # instants by the first date that sees each (fewer instants than
+        # dates, as a rule), then add up.  Those after every date drop out.
+        seen_from = [0] * (len(inside) + 1)
+        for first in map(bisect_left, repeat(inside), islice(times, lo, None)):
+            seen_from[first] += 1
+        seen_from[0] += lo
+        ends += accumulate(islice(seen_from, len(inside)))
     ends += [bisect_left(times, cuts.end, lo)] * cuts.after
     return ends
 
@@ -428,12 +489,7 @@ def _objective_track(
         items.append((found.weight, tracks[child].score, cuts[found.period].started))
     weights = [weight for weight, _, _ in items]
     # Each item's score as the roll-up counts it, then one row per date.
-    counted = [
-        scores
-        if None not in scores
-        else list(map(counted_score, scores, started, repeat(no_data)))
-        for _, scores, started in items
-    ]
+    counted = [_counted(scores, started, no_data) for _, scores, started in items]
     score = rolled_scores(objective, weights, counted, options)
     if not score:  # nothing to roll up: no score at any date
         score = [None] * len(own.views)
@@ -446,6 +502,28 @@ def _objective_track(
         expected=own.elapsed,
         status=_statuses(score, own, options),
     )
+
+
+def _counted(
+    scores: Sequence[float | None], started: Sequence[bool], no_data: str
+) -> Sequence[float | None]:
+    """:func:`counted_score` at each date.
+
+    A key result has no score only until its first check-in, so only the
+    first dates' scores are looked at one by one.
+    """
+    if None not in scores:
+        return scores
+    first = _leading_nones(scores)
+    if None in scores[first:]:
+        return list(map(counted_score, scores, started, repeat(no_data)))
+    head = map(counted_score, scores[:first], started[:first], repeat(no_data))
+    return [*head, *scores[first:]]
+
+
+def _leading_nones(items: Sequence[object]) -> int:
+    """How many of ``items`` are None before the first that is not."""
+    return len(list(takewhile(partial(is_, None), items)))
 
 
 def _kpi_track(

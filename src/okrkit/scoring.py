@@ -205,11 +205,20 @@ class Linear:
         return self._clamp(key_result.progress(number))
 
     def _clamp_all(self, progresses: Sequence[float]) -> Sequence[float]:
-        """:meth:`_clamp` of each progress, in C-level passes."""
-        if self.cap is not None:
-            progresses = list(map(min, progresses, repeat(self.cap)))
-        if self.floor is not None:
-            progresses = list(map(max, progresses, repeat(self.floor)))
+        """:meth:`_clamp` of each progress, in one pass.
+
+        ``min(p, cap)`` is ``cap if cap < p else p`` and ``max(q, floor)``
+        is ``floor if floor > q else q``, the same float; as a comparison
+        it costs a fifth of the call (floor is at most cap: a capped
+        progress stays the cap).
+        """
+        cap, floor = self.cap, self.floor
+        if cap is not None and floor is not None:
+            return [cap if cap < p else floor if floor > p else p for p in progresses]
+        if cap is not None:
+            return [cap if cap < p else p for p in progresses]
+        if floor is not None:
+            return [floor if floor > p else p for p in progresses]
         return progresses
 
     def _clamp(self, progress: float) -> float:
@@ -405,8 +414,10 @@ def _weighted_means_of(
     total = math.fsum(weights)
     if total <= 0:
         return None
+    # x * 1.0 is x (the default weight): no product to make.
     products = [
-        list(map(mul, c, repeat(w))) for c, w in zip(columns, weights, strict=True)
+        c if w == 1.0 else list(map(mul, c, repeat(w)))
+        for c, w in zip(columns, weights, strict=True)
     ]
     try:
         means = list(
