@@ -211,7 +211,7 @@ class CheckinStore:
             columns = self._columns = table_columns(table, self._clock)
         if not columns.unitless:
             return None
-        return columns.keys, columns.values, table.groups().get(id, ())
+        return columns.keys, columns.values, table._rows_by_id().get(id, ())
 
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table
@@ -258,7 +258,7 @@ class CheckinStore:
         if table is not None:
             if self._columns is None:
                 self._columns = table_columns(table, clock)
-            rows = table.groups().get(id, ())
+            rows = table._rows_by_id().get(id, ())
             return table_series(
                 id,
                 table,
