@@ -1,13 +1,16 @@
 import math
 import random
+from array import array
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from okrkit import Aggregation, Measurement, Series, units
-from okrkit._series import build_series
+from okrkit._series import build_series, plain_columns
 from okrkit._time import Clock, day_key, instant_key
 from okrkit.exceptions import (
     IncompatibleUnitsError,
@@ -325,3 +328,33 @@ def test_cut_off_still_checks_the_types_it_leaves_out():
     items = [Measurement(day(1), 1), "2026-01-09: 2"]
     with pytest.raises(InvalidTypeError, match="a Measurement"):
         build_series(Series, "x", items, unit=None, tz=UTC, until=day_key(day(2)))
+
+
+_ZONES = [UTC, timezone(timedelta(hours=-5)), ZoneInfo("Europe/Berlin")]
+
+
+@given(
+    days=st.lists(st.integers(0, 400), min_size=1, max_size=30),
+    hours=st.lists(st.integers(0, 23), max_size=5),
+    zone=st.sampled_from(_ZONES),
+)
+def test_plain_columns_place_every_row_as_the_clock_does(days, hours, zone):
+    """Each row's instant is Clock.instant's, whether days repeat or mix with times."""
+    first = date(2026, 1, 1)
+    ats = [first + timedelta(days=d) for d in days]
+    ats += [datetime(2026, 3, 29, h) for h in hours]  # Berlin's clock change day
+    clock = Clock(zone)
+    for collect in (list, partial(array, "d")):
+        keys, values = plain_columns(ats, [1.0] * len(ats), clock, collect)
+        assert list(keys) == [clock.instant(at) for at in ats]
+        assert list(values) == [1.0] * len(ats)
+
+
+def test_plain_columns_keep_a_repeated_hour_apart():
+    """Naive times a fold apart are equal, yet an hour apart on the time line."""
+    clock = Clock(ZoneInfo("Europe/Berlin"))
+    first = datetime(2026, 10, 25, 2, 30)
+    second = first.replace(fold=1)
+    keys, _ = plain_columns([first, second, date(2026, 10, 25)], [1, 2, -0.0], clock)
+    assert keys[1] - keys[0] == 3600.0
+    assert keys[2] == clock.day(date(2026, 10, 25))

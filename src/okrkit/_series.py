@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from itertools import repeat
-from operator import add, attrgetter, itemgetter, mul, sub
+from operator import add, attrgetter, itemgetter
 from typing import TYPE_CHECKING, cast
 
 import attrs
@@ -389,12 +389,14 @@ def plain_columns(
 
     ``collect`` makes each column from its numbers (a list, or an array).
     """
-    fixed = clock.fixed_offset
     keys: Iterable[float]
-    if fixed is not None and set(map(type, ats)) <= {date}:
-        keys = map(mul, map(_ORDINAL, ats), repeat(SECONDS_PER_DAY))
-        if fixed:
-            keys = map(sub, keys, repeat(fixed))
+    days = set(ats)
+    if set(map(type, days)) <= {date}:
+        # Check-ins fall on few distinct days: place each day once, in any
+        # zone, then look every row's up.  (Only plain dates: naive
+        # datetimes a fold apart are equal but fall an hour apart.)
+        instant = {day: clock.day(day) for day in days}
+        keys = map(instant.__getitem__, ats)
     else:
         keys = map(clock.instant, ats)
     # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
@@ -591,4 +593,3 @@ def _conversion(id: str, item: Measurement, target: str | None) -> Conversion:
 _AT = attrgetter("at")
 _VALUE = attrgetter("value")
 _UNIT = attrgetter("unit")
-_ORDINAL = date.toordinal
