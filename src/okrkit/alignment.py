@@ -105,28 +105,30 @@ class Cascade:
         kpi_items = _items(subject, "kpis", kpis, KPI)
         by_id: dict[str, Objective] = {}
         key_results: dict[str, tuple[KeyResult, str]] = {}
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {}  # id -> the kind that holds it
 
-        def claim(id_: str, what: str) -> None:
+        def claim(id_: str, kind: str) -> None:
+            # The subject is written out only for an error: this runs once
+            # per objective and key result of every evaluation.
             if id_ in seen:
                 raise AlignmentError(
-                    subject=what,
+                    subject=f"{kind} {id_!r}",
                     field="id",
                     value=id_,
-                    expected=f"an id used once (it is also {seen[id_]}); "
+                    expected=f"an id used once (it is also {seen[id_]} {id_!r}); "
                     "objectives, key results and KPIs share one id space",
                 )
-            seen[id_] = what
+            seen[id_] = kind
 
         for objective in items:
-            claim(objective.id, f"Objective {objective.id!r}")
+            claim(objective.id, "Objective")
             by_id[objective.id] = objective
             for kr in objective.key_results:
-                claim(kr.id, f"KeyResult {kr.id!r}")
+                claim(kr.id, "KeyResult")
                 key_results[kr.id] = (kr, objective.id)
         kpi_ids = set()
         for kpi in kpi_items:
-            claim(kpi.id, f"KPI {kpi.id!r}")
+            claim(kpi.id, "KPI")
             kpi_ids.add(kpi.id)
         _check_references(items, by_id, key_results, kpi_ids)
 
