@@ -195,5 +195,114 @@ def test_series_are_read_only_for_the_results_read(monkeypatch, given):
     assert built == []  # every score is worked out: no series yet
     assert card["a"].last_measured == date(2026, 1, 5)
     assert built == ["a"]
-    assert card["o"].score == 0.45  # its reason and likelihood read "b" too
+    objective = card["o"]
+    assert objective.score == 0.45
+    assert objective.reason.endswith("weakest: A (40 %)).")
+    assert built == ["a"]  # the score and reason read no check-ins
+    # The confidence is the mean of every key result's latest: "b" is read.
+    assert objective.confidence is None
     assert built == ["a", "b"]
+
+
+def _two_level_card(monkeypatch):
+    """A parent and a child objective, four key results with confidences.
+
+    Returns the scorecard and the list of ids whose series were built.
+    """
+    from datetime import date
+
+    from okrkit import KeyResult, Objective, Period
+    from okrkit._store import CheckinStore
+
+    built: list[str] = []
+    series = CheckinStore.series
+
+    def counted(self, id, unit, *, keep=False):
+        built.append(id)
+        return series(self, id, unit, keep=keep)
+
+    monkeypatch.setattr(CheckinStore, "series", counted)
+    q1 = Period.quarter(2026, 1)
+    objectives = [
+        Objective(
+            "top",
+            "Top",
+            period=q1,
+            key_results=[KeyResult("t1", "T1", start=0, target=10)],
+        ),
+        Objective(
+            "team",
+            "Team",
+            period=q1,
+            parent="top",
+            key_results=[
+                KeyResult(k, k.upper(), start=0, target=10) for k in ("a", "b", "c")
+            ],
+        ),
+    ]
+    rows = [  # three check-ins each: enough for a trend and a likelihood
+        ("t1", date(2026, 1, 5), 2.0, 0.9),
+        ("t1", date(2026, 1, 12), 4.0, None),
+        ("t1", date(2026, 1, 20), 5.0, 0.7),
+        ("a", date(2026, 1, 6), 4.0, 0.8),
+        ("a", date(2026, 1, 15), 4.5, None),
+        ("a", date(2026, 1, 30), 6.0, 0.2),
+        ("b", date(2026, 1, 2), 1.0, 0.5),
+        ("b", date(2026, 1, 3), 2.0, 0.5),
+        ("b", date(2026, 1, 9), 5.0, None),
+        ("c", date(2026, 1, 10), 1.0, 0.6),
+        ("c", date(2026, 1, 11), 2.0, None),
+        ("c", date(2026, 1, 25), 3.0, None),
+    ]
+    table = Checkins.from_rows(rows)
+    card = evaluate(objectives, measurements=table, as_of=date(2026, 2, 1))
+    return card, built
+
+
+def test_objective_scores_read_no_check_ins(monkeypatch):
+    """Every objective's score, status and reason come without a series.
+
+    The confidence and the likelihood read the key results' check-ins, so
+    they are worked out when first read.
+    """
+    card, built = _two_level_card(monkeypatch)
+    scores = {o.id: (o.score, o.status, o.reason) for o in card.objectives}
+    assert built == []
+    # team: (0.6 + 0.5 + 0.3) / 3; top: (0.5 + team) / 2.
+    assert scores["team"][0] == pytest.approx(1.4 / 3, abs=1e-15)
+    assert scores["top"][0] == pytest.approx((0.5 + 1.4 / 3) / 2, abs=1e-15)
+    # The latest check-ins' confidences: a's 0.2 (b's and c's have none).
+    assert card["team"].confidence == 0.2
+    assert sorted(built) == ["a", "b", "c"]
+    assert card["top"].confidence == 0.7  # t1's latest, of its own only
+    assert sorted(built) == ["a", "b", "c", "t1"]
+
+
+def test_a_result_read_late_is_the_result_read_early(monkeypatch):
+    """Equality, hash, repr, pickling, evolve and to_dict see the values."""
+    import pickle
+
+    import attrs
+
+    from okrkit import ObjectiveResult
+
+    early, _ = _two_level_card(monkeypatch)
+    late, _ = _two_level_card(monkeypatch)
+    for id_ in ("team", "top"):
+        first = early[id_]
+        read = (first.probability, first.confidence)  # worked out now
+        assert first.probability is not None
+        second = late[id_]  # not read yet
+        assert second == first
+        assert hash(second) == hash(first)
+        assert repr(late[id_]) == repr(first)
+        assert (second.probability, second.confidence) == read
+    fresh, _ = _two_level_card(monkeypatch)
+    again = pickle.loads(pickle.dumps(fresh["team"]))
+    assert again == early["team"]
+    assert type(again.probability) in (float, type(None))
+    assert attrs.evolve(_two_level_card(monkeypatch)[0]["top"], title="T") == (
+        attrs.evolve(early["top"], title="T")
+    )
+    assert to_dict(_two_level_card(monkeypatch)[0]) == to_dict(early)
+    assert "probability" in attrs.fields_dict(ObjectiveResult)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from operator import itemgetter
 from typing import NamedTuple, cast
 
 from okrkit import _validate
@@ -32,7 +33,7 @@ from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._objective import Objective
 from okrkit._plan import Driven, FromKpi, Node, Options, Own, Plan, Rolled, View
 from okrkit._probability import objective_probability
-from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result
+from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result, later
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore
@@ -283,12 +284,8 @@ class Engine:
         view = plan.views[objective.period]
         rolled = self.objectives[objective.id]
         krs = [self.key_results[kr.id] for kr in objective.key_results]
-        confidences = [
-            s.reading.latest.confidence
-            for s in krs
-            if s.reading.latest is not None and s.reading.latest.confidence is not None
-        ]
         children = self._children(objective)
+        threshold = 1.0 if objective.committed else 0.7
         return ObjectiveResult(
             id=objective.id,
             title=objective.title,
@@ -303,20 +300,19 @@ class Engine:
             status=rolled.status,
             grade=rolled.grade,
             expected=view.elapsed,
-            confidence=math.fsum(confidences) / len(confidences)
-            if confidences
-            else None,
+            # Both read every key result's check-ins: worked out when read.
+            confidence=later(partial(_confidence, krs)),
             key_results=objective.key_result_ids,
             children=plan.cascade.children(objective.id),
             health=objective.health,
             related=objective.related,
-            probability=self._chance(objective.id, 1.0 if objective.committed else 0.7),
+            probability=later(partial(self._chance, objective.id, threshold)),
             contributions=self._contributions(objective.id),
             reason=_objective_reason(
                 objective,
                 rolled,
                 view.elapsed,
-                krs,
+                list(zip(objective.key_results, krs, strict=True)),
                 [self.objectives[c].weight for c in children],
                 view.started,
             ),
@@ -491,11 +487,21 @@ def rolled_scores(
     return [rolled_score(objective, weights, row, options) for row in rows]
 
 
+def _confidence(krs: Sequence[Scored]) -> float | None:
+    """The mean confidence of the key results' latest check-ins (None: none has one)."""
+    confidences = [
+        s.reading.latest.confidence
+        for s in krs
+        if s.reading.latest is not None and s.reading.latest.confidence is not None
+    ]
+    return math.fsum(confidences) / len(confidences) if confidences else None
+
+
 def _objective_reason(
     objective: Objective,
     rolled: RolledUp,
     expected: float,
-    krs: list[Scored],
+    krs: list[tuple[KeyResult, Scored]],
     child_weights: list[float],
     started: bool,
 ) -> str:
@@ -514,11 +520,12 @@ def _objective_reason(
         if weights and not any(weights):
             return f"{objective.title}: no score: every weight is 0 ({counted})."
         return f"{objective.title}: no score yet ({counted} without check-ins)."
-    scored = [s for s in krs if s.score is not None]
+    # Titles from the definitions: the reason reads no check-ins.
+    scored = [(kr, s.score) for kr, s in krs if s.score is not None]
     weakest = ""
     if len(scored) > 1:
-        low = min(scored, key=lambda s: s.score if s.score is not None else 0.0)
-        weakest = f"; weakest: {low.reading.kr.title} ({percent(low.score or 0.0)})"
+        kr, low = min(scored, key=itemgetter(1))
+        weakest = f"; weakest: {kr.title} ({percent(low)})"
     return (
         f"{objective.title}: {percent(score)} at {percent(expected)} of "
         f"{objective.period}, {Pace.words(rolled.status)} ({counted}{weakest})."

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -11,6 +12,8 @@ from okrkit._key_result import Kind
 from okrkit._period import Period
 from okrkit._status import Status
 from okrkit.thresholds import Band
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen(kw_only=True)
@@ -95,7 +98,10 @@ class ObjectiveResult:
     and ``health`` are ids to look up in the scorecard.  ``probability`` is
     the chance of reaching its success score (0.7, or 1.0 when committed),
     its key results taken as independent; ``contributions`` splits ``score``
-    into each child's share (see ``Scorecard.contributions``).
+    into each child's share (see ``Scorecard.contributions``).  An
+    evaluation works ``probability`` and ``confidence`` out when they are
+    first read: they need every key result's check-ins and trend, which
+    reading ``score`` does not.
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Period
@@ -133,6 +139,57 @@ class ObjectiveResult:
     def kind(self) -> str:
         """'objective': what this result is for."""
         return "objective"
+
+
+class _Later:
+    """A result field's value, worked out when the field is first read."""
+
+    __slots__ = ("work",)
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.work = work
+
+
+def later(work: Callable[[], _T]) -> _T:
+    """A value for a lazy result field (:data:`_LAZY`): ``work()``, when first read.
+
+    The engine passes one where a field's value costs more than the rest of
+    the result (an objective's likelihood reads every key result's trend).
+    """
+    return cast("_T", _Later(work))
+
+
+class _LazySlot:
+    """A slot that works out a :func:`later` value on first read and keeps it.
+
+    Everything reads fields by attribute (attrs' ``__eq__``, ``__hash__``,
+    ``__repr__``, pickling, ``attrs.evolve``, to_dict), so every reader sees
+    the value, never the promise.  Two threads reading at once both work
+    out the same value: the engine's results are pure.
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot  # the class's own member descriptor
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.slot.__get__(instance, owner)
+        if type(value) is _Later:
+            value = value.work()
+            self.slot.__set__(instance, value)
+        return value
+
+    def __set__(self, instance: object, value: object) -> None:
+        self.slot.__set__(instance, value)
+
+
+# The objective fields made lazy by the engine.
+_LAZY = ("probability", "confidence")
+for _name in _LAZY:
+    setattr(ObjectiveResult, _name, _LazySlot(ObjectiveResult.__dict__[_name]))
 
 
 @attrs.frozen(kw_only=True)
