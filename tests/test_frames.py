@@ -279,6 +279,28 @@ def test_history_frame_has_one_row_per_date_and_id(backend):
     assert history_frame([], backend=backend) is not None
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("objectives", "dates"),
+    [
+        (OBJECTIVES, [date(2026, 1, 31), FEB15, date(2026, 4, 2)]),
+        (OBJECTIVES, [datetime(2026, 2, 1, 12, 30)]),  # a time of day: Datetime
+        ([], [FEB15]),  # no ids: an empty frame with every column
+    ],
+)
+def test_history_frame_is_the_frame_of_its_records(backend, objectives, dates):
+    """Made column by column from the timeline: the records' frame, dtypes too."""
+    import narwhals as nw
+
+    kpis, measurements = ([NPS, CHURN], MEASUREMENTS) if objectives else ([], {})
+    past = history(objectives, kpis=kpis, measurements=measurements, dates=dates)
+    got = past.to_frame(backend=backend)
+    want = history_frame(past.records(), backend=backend)
+    assert _table(got, backend) == _table(want, backend)
+    assert nw.from_native(got).schema == nw.from_native(want).schema
+    assert len(_table(got, backend)["id"]) == len(past.records())
+
+
 @given(
     values=st.lists(st.integers(-1000, 1000), min_size=0, max_size=5),
 )

@@ -10,7 +10,9 @@ import enum
 import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, Literal
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import Any, Literal, cast
 
 from okrkit._period import Period
 from okrkit._results import (
@@ -23,7 +25,7 @@ from okrkit._results import (
 )
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
-from okrkit._timeline import Timeline
+from okrkit._timeline import Timeline, Track
 from okrkit.exceptions import InvalidValueError, MissingExtraError
 
 Kind = Literal["objectives", "key_results", "kpis", "findings"]
@@ -322,6 +324,59 @@ _NW_TYPES = {
 
 
 def _frame(rows: Sequence[Row], spec: list[Column], backend: str, subject: str) -> Any:
+    names = ["as_of", *(name for name, _, _ in spec)]
+    data: dict[str, list[object]] = {name: [] for name in names}
+    for row in rows:
+        for name in names:
+            data[name].append(row[name])
+    return _frame_of(data, spec, backend, subject)
+
+
+def timeline_frame(timeline: Timeline, *, backend: str = "pandas") -> Any:
+    """:func:`history_frame` of :func:`timeline_records`, made column by column.
+
+    A track already holds each column of one id over the dates; the frame's
+    rows run date by date, each date's ids in card order, so each column is
+    the tracks' columns interleaved, at C level, with no dict per row.
+    """
+    _check_backend(backend, "History.to_frame")
+    tracks: list[Track] = []
+    ids: list[object] = []
+    kinds: list[object] = []
+    titles: list[object] = []
+    for kind, group in timeline.groups:
+        for id_ in group:
+            track = timeline.tracks[id_]
+            tracks.append(track)
+            ids.append(id_)
+            kinds.append(kind)
+            titles.append(track.title)
+    width = len(tracks)
+    dates = timeline.dates
+
+    def interleaved(column: Callable[[Track], Sequence[object]]) -> list[object]:
+        return list(chain.from_iterable(zip(*map(column, tracks), strict=True)))
+
+    data: dict[str, list[object]] = {
+        "as_of": list(chain.from_iterable(repeat(day, width) for day in dates)),
+        "id": ids * len(dates),
+        "kind": kinds * len(dates),
+        "title": titles * len(dates),
+    }
+    if width:
+        for name in ("value", "progress", "score", "expected", "forecast"):
+            data[name] = interleaved(attrgetter(name))
+        statuses = cast("list[Status]", interleaved(_STATUS))
+        data["status"] = list(map(_STATUS_NAMES.__getitem__, statuses))
+    else:
+        data.update({name: [] for name, _, _ in _HISTORY[3:]})
+    return _frame_of(data, _HISTORY, backend, "History.to_frame")
+
+
+_STATUS = attrgetter("status")
+
+
+def _check_backend(backend: str, subject: str) -> None:
     if backend not in BACKENDS:
         raise InvalidValueError(
             subject=subject,
@@ -329,13 +384,16 @@ def _frame(rows: Sequence[Row], spec: list[Column], backend: str, subject: str) 
             value=backend,
             expected="one of " + ", ".join(repr(b) for b in BACKENDS),
         )
+
+
+def _frame_of(
+    data: dict[str, list[object]], spec: list[Column], backend: str, subject: str
+) -> Any:
+    """A frame of ``backend`` from its columns (``as_of`` first, then ``spec``)."""
+    _check_backend(backend, subject)
     nw = _narwhals(subject)
     types: list[tuple[str, ColumnType]] = [("as_of", "date")]
     types += [(name, kind) for name, kind, _ in spec]
-    data: dict[str, list[object]] = {name: [] for name, _ in types}
-    for row in rows:
-        for name, _ in types:
-            data[name].append(row[name])
     schema = {}
     for name, kind in types:
         schema[name] = _dtype(nw, kind, data[name], backend)

@@ -504,8 +504,10 @@ class History:
 
     def to_frame(self, *, backend: Backend = "pandas") -> Any:
         """The records as a data frame of ``backend`` (``okrkit[dataframes]``)."""
-        from okrkit._frames import history_frame
+        from okrkit._frames import history_frame, timeline_frame
 
+        if self._timeline is not None:
+            return timeline_frame(self._timeline, backend=backend)
         return history_frame(self.records(), backend=backend)
 
     def _repr_html_(self) -> str:
