@@ -85,13 +85,28 @@ def main() -> None:
         args.repeat,
         lambda: history(objectives, measurements=table, dates=dates).records(),
     )
+    # Or straight to a data frame (polars here, when it is installed).
+    frame = None
+    try:
+        import polars  # noqa: F401
+
+        frame = best(
+            args.repeat,
+            lambda: history(objectives, measurements=table, dates=dates).to_frame(
+                backend="polars"
+            ),
+        )
+    except ImportError:
+        pass
     past = history(objectives, measurements=table, dates=dates)
     for day in dates[::30]:
         alone = evaluate(objectives, measurements=table, as_of=day)
         assert to_dict(past[day]) == to_dict(alone), day
     print(f"one evaluate:        {one:6.3f} s")
     print(f"history, 91 dates:   {many:6.3f} s   (history[d] == evaluate at d)")
-    print(f"  ... and records(): {rows:6.3f} s   ({len(past.records()):,} rows)")
+    print(f"  ... and records():  {rows:6.3f} s   ({len(past.records()):,} rows)")
+    if frame is not None:
+        print(f"  ... and to_frame(): {frame:6.3f} s   (polars)")
     print(f"ratio history / one evaluate: {many / one:.1f} (target at most 3)")
     print(f"ratio with records():         {rows / one:.1f}")
 
