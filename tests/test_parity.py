@@ -161,12 +161,8 @@ def test_a_tables_last_value_follows_the_tie_order():
     )
 
 
-@pytest.mark.parametrize("given", ["table", "mapping"])
-def test_series_are_read_only_for_the_results_read(monkeypatch, given):
-    """evaluate() scores LAST key results without building a series first."""
-    from datetime import date
-
-    from okrkit import KeyResult, Objective, Period
+def _count_series(monkeypatch) -> list[str]:
+    """The ids whose series the store builds from now on, in order."""
     from okrkit._store import CheckinStore
 
     built: list[str] = []
@@ -177,6 +173,17 @@ def test_series_are_read_only_for_the_results_read(monkeypatch, given):
         return series(self, id, unit, keep=keep)
 
     monkeypatch.setattr(CheckinStore, "series", counted)
+    return built
+
+
+@pytest.mark.parametrize("given", ["table", "mapping"])
+def test_series_are_read_only_for_the_results_read(monkeypatch, given):
+    """evaluate() scores LAST key results without building a series first."""
+    from datetime import date
+
+    from okrkit import KeyResult, Objective, Period
+
+    built = _count_series(monkeypatch)
     objectives = [
         Objective(
             "o",
@@ -212,16 +219,8 @@ def _two_level_card(monkeypatch):
     from datetime import date
 
     from okrkit import KeyResult, Objective, Period
-    from okrkit._store import CheckinStore
 
-    built: list[str] = []
-    series = CheckinStore.series
-
-    def counted(self, id, unit, *, keep=False):
-        built.append(id)
-        return series(self, id, unit, keep=keep)
-
-    monkeypatch.setattr(CheckinStore, "series", counted)
+    built = _count_series(monkeypatch)
     q1 = Period.quarter(2026, 1)
     objectives = [
         Objective(
