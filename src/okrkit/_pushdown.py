@@ -294,7 +294,7 @@ def summarize(
             (v * v).alias("svv"),
             *(zero.alias(name) for name in ("sc", "stc", "scc", "stk", "sck")),
         )
-        return _collect(rows, products, keys, source, clock, origin), origin
+        return _collect(products, keys, source, clock, origin), origin
     order = ["id", "cell", "t", "v"]
     points = rows.with_row_index("r", order_by=order)
     # Each cell's running sum of values minus the cell's mean: it starts each
@@ -330,51 +330,57 @@ def summarize(
         (t * k).alias("stk"),
         (c * k).alias("sck"),
     )
-    return _collect(rows, products, keys, source, clock, origin), origin
+    return _collect(products, keys, source, clock, origin), origin
 
 
 def _collect(
-    rows: Any,
     products: Any,
     keys: list[str],
     source: Frame,
     clock: Clock,
     origin: float,
 ) -> dict[str, list[Cell]]:
-    """Group the rows' products by cell, add each cell's first and last check-in."""
+    """Group the rows' products by cell, with each cell's first and last check-in.
+
+    The first and last check-ins come from window columns and one group-by,
+    not from joins: a value counts toward ``first_v`` (``last_v``) only on
+    a row at its cell's first (last) instant, and the smallest (largest)
+    such value is kept, the tie order of the series.
+    """
     nw = source.nw
-    v = nw.col("v")
-    sums = products.group_by(*keys).agg(
-        v.count().alias("n"),
-        v.sum().alias("total"),
-        v.min().alias("low"),
-        v.max().alias("high"),
-        nw.col("tm").max().alias("tm"),
-        *(nw.col(name).sum() for name in _SUMS),
+    t, v = nw.col("t"), nw.col("v")
+    points = products.with_columns(
+        t.min().over(*keys).alias("first_t"), t.max().over(*keys).alias("last_t")
     )
-    # First and last check-in of each cell, from the plain rows.
-    ends = rows.group_by(*keys).agg(
-        nw.col("t").min().alias("first_t"), nw.col("t").max().alias("last_t")
+    at_last = t == nw.col("last_t")
+    points = points.with_columns(
+        nw.when(t == nw.col("first_t")).then(v).alias("fv"),
+        nw.when(at_last).then(v).alias("lv"),
     )
-    at_ends = rows.join(ends, on=keys)
-    first_v = (
-        at_ends.filter(nw.col("t") == nw.col("first_t"))
-        .group_by(*keys)
-        .agg(nw.col("v").min().alias("first_v"))
-    )
-    latest = at_ends.filter(nw.col("t") == nw.col("last_t"))
-    last_v = latest.group_by(*keys).agg(nw.col("v").max().alias("last_v"))
-    last_q = (
-        latest.join(last_v, on=keys)
-        .filter(nw.col("v") == nw.col("last_v"))
-        .group_by(*keys)
-        .agg(nw.col("q").max().alias("last_q"))
-    )
+    last_q = []  # no confidence column: nothing to read
+    if source.confidence is not None:
+        # The confidence of the last row: at the last instant, the largest value.
+        points = points.with_columns(
+            nw.col("lv").max().over(*keys).alias("lvm")
+        ).with_columns(
+            nw.when(at_last & (v == nw.col("lvm"))).then(nw.col("q")).alias("lq")
+        )
+        last_q = [nw.col("lq").max().alias("last_q")]
     result = (
-        sums.join(ends, on=keys)
-        .join(first_v, on=keys)
-        .join(last_v, on=keys)
-        .join(last_q, on=keys)
+        points.group_by(*keys)
+        .agg(
+            v.count().alias("n"),
+            v.sum().alias("total"),
+            v.min().alias("low"),
+            v.max().alias("high"),
+            nw.col("tm").max().alias("tm"),
+            *(nw.col(name).sum() for name in _SUMS),
+            nw.col("first_t").min(),
+            nw.col("last_t").max(),
+            nw.col("fv").min().alias("first_v"),
+            nw.col("lv").max().alias("last_v"),
+            *last_q,
+        )
         .collect()
     )
     return _cells(result, source, clock, origin)
@@ -392,7 +398,11 @@ def _cells(
     result: Any, source: Frame, clock: Clock, origin: float
 ) -> dict[str, list[Cell]]:
     """Turn the engine's rows into cells, times moved from wall time to instants."""
-    columns = [result[name].to_list() for name in _FIELDS]
+    size = len(result)
+    columns = [
+        result[name].to_list() if name in result.columns else [None] * size
+        for name in _FIELDS
+    ]
     wall_origin = None if source.kind == "aware" else wall_of(origin, clock)
     base = _offset_at(origin, clock)
     by_id: dict[str, list[Cell]] = {}
