@@ -246,10 +246,10 @@ def summarize(
     clock: Clock,
     *,
     running: bool = True,
-) -> tuple[dict[str, list[Cell]], float]:
+) -> tuple[Cells, float]:
     """One query: the cells of every id in ``ids`` (None: all), cut at ``until``.
 
-    Returns the cells by id (time sums measured from the origin, an
+    Returns the cells of every id (time sums measured from the origin, an
     instant) and the origin.  The sums of running totals and counts (what
     a SUM or COUNT trend fits) need the rows in one order, a sort of the
     whole table; without ``running`` they are left at 0 and no row is
@@ -294,7 +294,7 @@ def summarize(
             (v * v).alias("svv"),
             *(zero.alias(name) for name in ("sc", "stc", "scc", "stk", "sck")),
         )
-        return _collect(products, keys, source, clock, origin), origin
+        return _collect(products, keys, source, clock, origin, edges, running), origin
     order = ["id", "cell", "t", "v"]
     points = rows.with_row_index("r", order_by=order)
     # Each cell's running sum of values minus the cell's mean: it starts each
@@ -330,7 +330,7 @@ def summarize(
         (t * k).alias("stk"),
         (c * k).alias("sck"),
     )
-    return _collect(products, keys, source, clock, origin), origin
+    return _collect(products, keys, source, clock, origin, edges, running), origin
 
 
 def _collect(
@@ -339,7 +339,9 @@ def _collect(
     source: Frame,
     clock: Clock,
     origin: float,
-) -> dict[str, list[Cell]]:
+    edges: Sequence[Edge],
+    running: bool,
+) -> Cells:
     """Group the rows' products by cell, with each cell's first and last check-in.
 
     The first and last check-ins come from window columns and one group-by,
@@ -383,7 +385,7 @@ def _collect(
         )
         .collect()
     )
-    return _cells(result, source, clock, origin)
+    return _cells(result, source, clock, origin, edges, running)
 
 
 _SUMS = ("st", "stt", "stv", "svv", "sc", "stc", "scc", "stk", "sck")
@@ -394,63 +396,115 @@ _FIELDS = (
 )  # fmt: skip
 
 
+class Cells:
+    """Every id's cells as columns, the rows sorted by id and cell.
+
+    What a query returns, kept as one list per field: a
+    :class:`~okrkit._summary.Summary` reads its id's rows ``start[id]`` to
+    ``stop[id]`` in place, and makes :class:`Cell` objects only for a trend.
+    Plain lists of numbers (no object per row) cost the garbage collector
+    nothing, at 100,000 ids and more.
+    """
+
+    __slots__ = (
+        *("position", "n", "total", "low", "high", "first_t", "first_v", "last_t"),
+        *("last_v", "last_confidence", "tm", "st", "stt", "stv", "svv", "sc", "stc"),
+        *("scc", "stk", "sck", "edges", "origin", "places", "running", "start"),
+        "stop",
+    )
+    # One list per field of Cell, a row per cell.
+    position: list[int]
+    n: list[int]
+    total: list[float]
+    low: list[float]
+    high: list[float]
+    first_t: list[float]
+    first_v: list[float]
+    last_t: list[float]
+    last_v: list[float]
+    last_confidence: list[float | None]
+    tm: list[float]
+    st: list[float]
+    stt: list[float]
+    stv: list[float]
+    svv: list[float]
+    sc: list[float]
+    stc: list[float]
+    scc: list[float]
+    stk: list[float]
+    sck: list[float]
+
+    def __init__(
+        self,
+        ids: list[str],
+        columns: dict[str, list[Any]],
+        *,
+        edges: Sequence[Edge] = (),
+        origin: float = 0.0,
+        running: bool = True,
+    ) -> None:
+        for name in Cell._fields:
+            setattr(self, name, columns[name])
+        size = len(ids)
+        # The first and (one past) the last row of each id, at C level.
+        self.start = dict(zip(reversed(ids), range(size - 1, -1, -1), strict=True))
+        self.stop = dict(zip(ids, range(1, size + 1), strict=True))
+        self.edges = edges  # sorted
+        # An edge's place: how many edges lie at or below it.
+        self.places: dict[tuple[float, bool], int] = {
+            edge: at + 1 for at, edge in enumerate(edges)
+        }
+        self.origin = origin
+        self.running = running  # the rows hold sums of running totals
+
+    def cell(self, row: int) -> Cell:
+        """The cell of one row."""
+        return Cell(*(getattr(self, name)[row] for name in Cell._fields))
+
+
 def _cells(
-    result: Any, source: Frame, clock: Clock, origin: float
-) -> dict[str, list[Cell]]:
-    """Turn the engine's rows into cells, times moved from wall time to instants."""
+    result: Any,
+    source: Frame,
+    clock: Clock,
+    origin: float,
+    edges: Sequence[Edge],
+    running: bool,
+) -> Cells:
+    """Read the engine's rows into columns, times moved from wall time to instants."""
+    result = result.sort("id", "cell")
     size = len(result)
-    columns = [
-        result[name].to_list() if name in result.columns else [None] * size
+    names = result.columns
+    column: dict[str, list[Any]] = {
+        name: result[name].to_list() if name in names else [None] * size
         for name in _FIELDS
+    }
+    column["position"] = list(map(int, column.pop("cell")))
+    column["n"] = list(map(round, column["n"]))
+    column["last_confidence"] = [
+        None if q is None or q < 0 else q for q in column.pop("last_q")
     ]
-    wall_origin = None if source.kind == "aware" else wall_of(origin, clock)
-    base = _offset_at(origin, clock)
-    by_id: dict[str, list[Cell]] = {}
-    for row in zip(*columns, strict=True):
-        (id_, index, n, total, low, high, first_t, first_v, last_t, last_v,
-         last_q, tm, st, stt, stv, svv, sc, stc, scc, stk, sck) = row  # fmt: skip
-        count = round(n)
-        shift = 0.0
-        if wall_origin is not None and clock.fixed_offset is None:
-            # A wall time's instant: minus the offset in force in this cell.
-            wall = wall_origin + timedelta(seconds=first_t)
-            shift = base - clock._offset(wall)
-        # Sums over times centred on the cell's mean need no shift.
-        first_t, last_t, tm = first_t + shift, last_t + shift, tm + shift
-        by_id.setdefault(id_, []).append(
-            Cell(
-                position=int(index),
-                n=count,
-                total=total,
-                low=low,
-                high=high,
-                first_t=first_t,
-                first_v=first_v,
-                last_t=last_t,
-                last_v=last_v,
-                last_confidence=None if last_q is None or last_q < 0 else last_q,
-                tm=tm,
-                st=st,
-                stt=stt,
-                stv=stv,
-                svv=svv,
-                sc=sc,
-                stc=stc,
-                scc=scc,
-                stk=stk,
-                sck=sck,
-            )
+    if source.kind != "aware" and clock.fixed_offset is None:
+        _shift(column, wall_of(origin, clock), _offset_at(origin, clock), clock)
+    ids = column.pop("id")
+    return Cells(ids, column, edges=edges, origin=origin, running=running)
+
+
+def _shift(
+    column: dict[str, list[Any]], wall_origin: datetime, base: float, clock: Clock
+) -> None:
+    """Wall times to instants: minus the offset in force in each cell.
+
+    Sums over times centred on the cell's mean need no shift.
+    """
+    first, last, mean = column["first_t"], column["last_t"], column["tm"]
+    for row, first_t in enumerate(first):
+        wall = wall_origin + timedelta(seconds=first_t)
+        shift = base - clock._offset(wall)
+        first[row], last[row], mean[row] = (
+            first_t + shift,
+            last[row] + shift,
+            mean[row] + shift,
         )
-    for cells in by_id.values():
-        cells.sort(key=_INDEX)
-    return by_id
-
-
-def _index(cell: Cell) -> int:
-    return cell.position
-
-
-_INDEX = _index
 
 
 def check_frame(source: Frame, subject: str) -> None:

@@ -16,7 +16,7 @@ from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
 from okrkit._plan import Window
-from okrkit._pushdown import Cell, Edge, offset_changes, summarize
+from okrkit._pushdown import Cells, Edge, offset_changes, summarize
 from okrkit._series import (
     Series,
     TableColumns,
@@ -76,7 +76,7 @@ class CheckinStore:
         self._running = running
         self._edges = edges
         self._ids = ids
-        self._cells: dict[str, list[Cell]] | None = None
+        self._cells: Cells | None = None
         self._given: frozenset[str] | None = None
         self._summarized: bool | None = None
         self._origin = until
@@ -236,13 +236,9 @@ class CheckinStore:
                 clock,
                 running=self._running,
             )
-        summary = Summary(
-            id,
-            self._edges,
-            self._cells.get(id, []),
-            origin=self._origin,
-            running=self._running,
-        )
+        cells = self._cells
+        lo = cells.start.get(id, 0)
+        summary = Summary(id, cells, lo, cells.stop.get(id, lo))
         # Check-ins without a unit are in the reader's unit, as for rows; a
         # unit the reader cannot take is an error, as for rows.
         if table._unit is None or unit == table._unit:
