@@ -9,10 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import okrkit._pushdown
-from okrkit import Checkins, KeyResult, Objective, Period, evaluate, to_dict
+from okrkit import (
+    Aggregation,
+    Checkins,
+    KeyResult,
+    Objective,
+    Period,
+    evaluate,
+    to_dict,
+)
 from okrkit._pushdown import Edge, summarize
+from okrkit._summary import Summary, over
 from okrkit._time import Clock
-from okrkit.exceptions import UnknownIdError
+from okrkit.exceptions import InvalidValueError, UnknownIdError
 
 pytestmark = pytest.mark.filterwarnings("ignore:Found complex group-by expression")
 
@@ -171,3 +180,18 @@ def test_every_cell_holds_its_rows_last_value_and_count(rows):
         for row in range(first, cells.stop[id_]):
             found[(id_, cells.position[row])] = (cells.n[row], cells.last_v[row])
     assert found == {key: (len(got), max(got)[1]) for key, got in expected.items()}
+
+
+def test_a_window_on_an_edge_it_was_not_grouped_by_is_a_defect_named():
+    """A window must start and end on an edge of the query: else a clear error."""
+    edges = [Edge(day(date(2026, 1, 1)), False), Edge(day(AS_OF), True)]
+    cells, _ = summarize(
+        source_of(frame_of(ROWS)), None, edges, day(AS_OF), UTC_CLOCK, running=False
+    )
+    part = Summary("a", cells, cells.start["a"], cells.stop["a"])
+    assert over(part, edges[0].at, day(AS_OF), True, Aggregation.LAST) == 31.0
+    assert over(part, edges[0].at, day(AS_OF), True, Aggregation.COUNT) == 3.0
+    assert over(part, None, edges[0].at, False, Aggregation.LAST) == 7.0
+    assert over(part, None, edges[0].at, False, Aggregation.COUNT) == 1.0
+    with pytest.raises(InvalidValueError, match=r"Summary 'a'.*edge.*okrkit defect"):
+        over(part, None, day(date(2026, 1, 2)), True, Aggregation.LAST)

@@ -145,6 +145,8 @@ class CheckinStore:
         A key result's own series is read once, so it is not kept: freed right
         away, it costs the garbage collector nothing.
         """
+        if self._summarized and not (keep or self._keep_all):
+            return self._summary(id, unit)  # a view of the shared columns
         key = (id, unit)
         found = self._cache.get(key)
         if found is None:

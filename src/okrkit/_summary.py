@@ -79,23 +79,22 @@ class Summary:
 
     # -- cells of a window -----------------------------------------------------
 
-    def _position(self, at: float, after: bool) -> int:
-        """The number of edges at or below an edge: cells above it start here."""
-        found = self.table.places.get((at, after))  # a plain tuple: no Edge made
-        if found is None:
+    def rows(self, start: float | None, end: float | None, inclusive: bool) -> range:
+        """The rows of the non-empty cells from ``start`` to ``end`` (None: none)."""
+        # An edge's place is the number of edges at or below it: the cells
+        # above it start there.  Plain tuples as keys: no Edge is made.
+        places = self.table.places
+        try:
+            lo = 0 if start is None else places[start, False]
+            hi = math.inf if end is None else places[end, inclusive] - 1
+        except KeyError as missing:
             raise InvalidValueError(
                 subject=f"Summary {self.id!r}",
                 field="edge",
-                value=Edge(at, after),
+                value=Edge(*missing.args[0]),
                 expected="an edge the check-ins were grouped by "
                 "(an okrkit defect: please report it)",
-            )
-        return found
-
-    def rows(self, start: float | None, end: float | None, inclusive: bool) -> range:
-        """The rows of the non-empty cells from ``start`` to ``end`` (None: none)."""
-        lo = 0 if start is None else self._position(start, False)
-        hi = math.inf if end is None else self._position(end, inclusive) - 1
+            ) from None
         positions = self.table.position
         first = bisect_left(positions, lo, self.lo, self.hi)
         return range(first, bisect_right(positions, hi, first, self.hi))
@@ -126,13 +125,13 @@ def over(
         return how.apply(part.values[lo:hi])
     rows = part.rows(start, end, inclusive)
     table = part.table
+    if how is Aggregation.LAST:  # the usual case first: no count needed
+        return part.value(table.last_v[rows[-1]]) if rows else None
     count = sum(table.n[rows.start : rows.stop])
     if how is Aggregation.COUNT:
         return float(count)
     if not count:
         return None
-    if how is Aggregation.LAST:
-        return part.value(table.last_v[rows[-1]])
     if how is Aggregation.FIRST:
         return part.value(table.first_v[rows[0]])
     if how is Aggregation.MIN:
