@@ -26,8 +26,9 @@ by one offset.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any, NamedTuple
 
 from okrkit._time import SECONDS_PER_DAY, Clock
@@ -246,13 +247,17 @@ def summarize(
     clock: Clock,
     *,
     running: bool = True,
-) -> tuple[dict[str, list[Cell]], float]:
+) -> tuple[Cells, float]:
     """One query: the cells of every id in ``ids`` (None: all), cut at ``until``.
 
-    Returns the cells by id (time sums measured from the origin, an
-    instant) and the origin.  The sums of running totals and counts (what
-    a SUM or COUNT trend fits) need the rows in one order, a sort of the
-    whole table; without ``running`` they are left at 0 and no row is
+    Returns the cells of every id (times measured from the origin, an
+    instant) and the origin.  What a value needs (counts, totals, extremes,
+    first and last check-ins) comes back now; the sums a trend fits come
+    from a second query, sent only when a trend is first read
+    (:meth:`Cells.cell`): an evaluation scores from values, and a forecast
+    waits until a result shows it.  The sums of running totals and counts
+    (what a SUM or COUNT trend fits) need the rows in one order, a sort of
+    the whole table; without ``running`` they are left at 0 and no row is
     ordered.
     """
     nw = source.nw
@@ -266,22 +271,74 @@ def summarize(
     for edge in edges:
         cell = cell + source.literal(edge, clock).cast(nw.Int32)
     confidence = (
-        nw.lit(-1.0)
+        []
         if source.confidence is None
-        else nw.col(source.confidence).cast(nw.Float64).fill_null(-1.0)
+        else [nw.col(source.confidence).cast(nw.Float64).fill_null(-1.0).alias("q")]
     )
     rows = rows.select(
         nw.col(source.id).alias("id"),
         cell.alias("cell"),
         (source.micros(origin, clock).cast(nw.Float64) / 1e6).alias("t"),
         nw.col(source.value).cast(nw.Float64).alias("v"),
-        confidence.alias("q"),
+        *confidence,
     )
     keys = ["id", "cell"]
-    # Running sums need one order: (id, cell, t, v), ties by a row number.
-    # Rows that tie in all four give the same sums in either order.
-    # (Aggregations stay simple, column sums and extremes, so that every
-    # engine runs them natively: products are columns made beforehand.)
+    result = _collect(rows, keys, source)
+    cells = _cells(result, source, clock, origin, edges, running)
+    cells.later = partial(_sums, rows, keys, nw, running)
+    return cells, origin
+
+
+def _collect(rows: Any, keys: list[str], source: Frame) -> Any:
+    """Each cell's count, total, extremes, and first and last check-in.
+
+    The first and last check-ins come from window columns and one group-by,
+    not from joins: a value counts toward ``first_v`` (``last_v``) only on
+    a row at its cell's first (last) instant, and the smallest (largest)
+    such value is kept, the tie order of the series.
+    """
+    nw = source.nw
+    t, v = nw.col("t"), nw.col("v")
+    points = rows.with_columns(
+        t.min().over(*keys).alias("first_t"), t.max().over(*keys).alias("last_t")
+    )
+    at_last = t == nw.col("last_t")
+    points = points.with_columns(
+        nw.when(t == nw.col("first_t")).then(v).alias("fv"),
+        nw.when(at_last).then(v).alias("lv"),
+    )
+    last_q = []  # no confidence column: nothing to read
+    if source.confidence is not None:
+        # The confidence of the last row: at the last instant, the largest value.
+        points = points.with_columns(
+            nw.col("lv").max().over(*keys).alias("lvm")
+        ).with_columns(
+            nw.when(at_last & (v == nw.col("lvm"))).then(nw.col("q")).alias("lq")
+        )
+        last_q = [nw.col("lq").max().alias("last_q")]
+    return (
+        points.group_by(*keys)
+        .agg(
+            v.count().alias("n"),
+            v.sum().alias("total"),
+            v.min().alias("low"),
+            v.max().alias("high"),
+            nw.col("first_t").min(),
+            nw.col("last_t").max(),
+            nw.col("fv").min().alias("first_v"),
+            nw.col("lv").max().alias("last_v"),
+            *last_q,
+        )
+        .collect()
+        .sort(*keys)
+    )
+
+
+def _sums(rows: Any, keys: list[str], nw: Any, running: bool) -> Any:
+    """The second query: each cell's mean time and the sums a trend fits.
+
+    Its rows are the first query's cells in the same order (by id and cell).
+    """
     v = nw.col("v")
     if not running:
         points = rows.with_columns(nw.col("t").mean().over(*keys).alias("tm"))
@@ -294,7 +351,25 @@ def summarize(
             (v * v).alias("svv"),
             *(zero.alias(name) for name in ("sc", "stc", "scc", "stk", "sck")),
         )
-        return _collect(rows, products, keys, source, clock, origin), origin
+    else:
+        products = _running(rows, keys, nw)
+    return (
+        products.group_by(*keys)
+        .agg(nw.col("tm").max(), *(nw.col(name).sum() for name in _SUMS))
+        .collect()
+        .sort(*keys)
+    )
+
+
+def _running(rows: Any, keys: list[str], nw: Any) -> Any:
+    """Each row's products, running totals and counts included.
+
+    Running sums need one order: (id, cell, t, v), ties by a row number.
+    Rows that tie in all four give the same sums in either order.
+    (Aggregations stay simple, column sums and extremes, so that every
+    engine runs them natively: products are columns made beforehand.)
+    """
+    v = nw.col("v")
     order = ["id", "cell", "t", "v"]
     points = rows.with_row_index("r", order_by=order)
     # Each cell's running sum of values minus the cell's mean: it starts each
@@ -319,7 +394,7 @@ def summarize(
     k = nw.col("k0") - nw.col("kmin") + 1
     c = nw.col("g0") - nw.col("drift") + (k - 1) * m + v
     t = nw.col("t") - nw.col("tm")  # times centred on their cell's mean
-    products = points.with_columns(
+    return points.with_columns(
         t.alias("st"),
         (t * t).alias("stt"),
         (t * v).alias("stv"),
@@ -330,117 +405,142 @@ def summarize(
         (t * k).alias("stk"),
         (c * k).alias("sck"),
     )
-    return _collect(rows, products, keys, source, clock, origin), origin
-
-
-def _collect(
-    rows: Any,
-    products: Any,
-    keys: list[str],
-    source: Frame,
-    clock: Clock,
-    origin: float,
-) -> dict[str, list[Cell]]:
-    """Group the rows' products by cell, add each cell's first and last check-in."""
-    nw = source.nw
-    v = nw.col("v")
-    sums = products.group_by(*keys).agg(
-        v.count().alias("n"),
-        v.sum().alias("total"),
-        v.min().alias("low"),
-        v.max().alias("high"),
-        nw.col("tm").max().alias("tm"),
-        *(nw.col(name).sum() for name in _SUMS),
-    )
-    # First and last check-in of each cell, from the plain rows.
-    ends = rows.group_by(*keys).agg(
-        nw.col("t").min().alias("first_t"), nw.col("t").max().alias("last_t")
-    )
-    at_ends = rows.join(ends, on=keys)
-    first_v = (
-        at_ends.filter(nw.col("t") == nw.col("first_t"))
-        .group_by(*keys)
-        .agg(nw.col("v").min().alias("first_v"))
-    )
-    latest = at_ends.filter(nw.col("t") == nw.col("last_t"))
-    last_v = latest.group_by(*keys).agg(nw.col("v").max().alias("last_v"))
-    last_q = (
-        latest.join(last_v, on=keys)
-        .filter(nw.col("v") == nw.col("last_v"))
-        .group_by(*keys)
-        .agg(nw.col("q").max().alias("last_q"))
-    )
-    result = (
-        sums.join(ends, on=keys)
-        .join(first_v, on=keys)
-        .join(last_v, on=keys)
-        .join(last_q, on=keys)
-        .collect()
-    )
-    return _cells(result, source, clock, origin)
 
 
 _SUMS = ("st", "stt", "stv", "svv", "sc", "stc", "scc", "stk", "sck")
-_FIELDS = (
-    "id", "cell", "n", "total", "low", "high", "first_t", "first_v", "last_t",
-    "last_v", "last_q", "tm", "st", "stt", "stv", "svv", "sc", "stc", "scc", "stk",
-    "sck",
-)  # fmt: skip
+_VALUES = ("n", "total", "low", "high", "first_t", "first_v", "last_t", "last_v")
+
+
+class Cells:
+    """Every id's cells as columns, the rows sorted by id and cell.
+
+    What the query returns, kept as one list per field: a
+    :class:`~okrkit._summary.Summary` reads its id's rows ``start[id]`` to
+    ``stop[id]`` in place, and makes :class:`Cell` objects only for a trend.
+    Plain lists of numbers (no object per row) cost the garbage collector
+    nothing, at 100,000 ids and more.  The sums a trend fits (``tm`` and
+    ``st`` to ``sck``) are filled in by ``later``, a second query, when the
+    first cell is made.
+    """
+
+    __slots__ = (
+        *("position", "n", "total", "low", "high", "first_t", "first_v", "last_t"),
+        *("last_v", "last_confidence", "tm", "st", "stt", "stv", "svv", "sc", "stc"),
+        *("scc", "stk", "sck", "edges", "later", "origin", "places", "running"),
+        *("shifts", "start", "stop"),
+    )
+    # One list per field of Cell, a row per cell.
+    position: list[int]
+    n: list[int]
+    total: list[float]
+    low: list[float]
+    high: list[float]
+    first_t: list[float]
+    first_v: list[float]
+    last_t: list[float]
+    last_v: list[float]
+    last_confidence: list[float | None]
+    tm: list[float]
+    st: list[float]
+    stt: list[float]
+    stv: list[float]
+    svv: list[float]
+    sc: list[float]
+    stc: list[float]
+    scc: list[float]
+    stk: list[float]
+    sck: list[float]
+
+    def __init__(
+        self,
+        ids: list[str],
+        columns: dict[str, list[Any]],
+        *,
+        edges: Sequence[Edge] = (),
+        origin: float = 0.0,
+        running: bool = True,
+        shifts: list[float] | None = None,
+        later: Callable[[], Any] | None = None,
+    ) -> None:
+        for name, column in columns.items():
+            setattr(self, name, column)
+        size = len(ids)
+        # The first and (one past) the last row of each id, at C level.
+        self.start = dict(zip(reversed(ids), range(size - 1, -1, -1), strict=True))
+        self.stop = dict(zip(ids, range(1, size + 1), strict=True))
+        self.edges = edges  # sorted
+        # An edge's place: how many edges lie at or below it.
+        self.places: dict[tuple[float, bool], int] = {
+            edge: at + 1 for at, edge in enumerate(edges)
+        }
+        self.origin = origin
+        self.running = running  # the trend's sums include running totals
+        self.shifts = shifts  # wall time to instant, per row (None: none)
+        self.later = later  # the query of the trend's sums, until sent
+
+    def cell(self, row: int) -> Cell:
+        """The cell of one row (the first sends the query of the trend's sums)."""
+        if self.later is not None:
+            self._fill(self.later())
+            self.later = None
+        return Cell(*(getattr(self, name)[row] for name in Cell._fields))
+
+    def _fill(self, result: Any) -> None:
+        """Read the second query's columns, its rows those of the first."""
+        assert len(result) == len(self.position)
+        tm = result["tm"].to_list()
+        if self.shifts is not None:
+            tm = [mean + shift for mean, shift in zip(tm, self.shifts, strict=True)]
+        self.tm = tm
+        for name in _SUMS:
+            setattr(self, name, result[name].to_list())
 
 
 def _cells(
-    result: Any, source: Frame, clock: Clock, origin: float
-) -> dict[str, list[Cell]]:
-    """Turn the engine's rows into cells, times moved from wall time to instants."""
-    columns = [result[name].to_list() for name in _FIELDS]
-    wall_origin = None if source.kind == "aware" else wall_of(origin, clock)
-    base = _offset_at(origin, clock)
-    by_id: dict[str, list[Cell]] = {}
-    for row in zip(*columns, strict=True):
-        (id_, index, n, total, low, high, first_t, first_v, last_t, last_v,
-         last_q, tm, st, stt, stv, svv, sc, stc, scc, stk, sck) = row  # fmt: skip
-        count = round(n)
-        shift = 0.0
-        if wall_origin is not None and clock.fixed_offset is None:
-            # A wall time's instant: minus the offset in force in this cell.
-            wall = wall_origin + timedelta(seconds=first_t)
-            shift = base - clock._offset(wall)
-        # Sums over times centred on the cell's mean need no shift.
-        first_t, last_t, tm = first_t + shift, last_t + shift, tm + shift
-        by_id.setdefault(id_, []).append(
-            Cell(
-                position=int(index),
-                n=count,
-                total=total,
-                low=low,
-                high=high,
-                first_t=first_t,
-                first_v=first_v,
-                last_t=last_t,
-                last_v=last_v,
-                last_confidence=None if last_q is None or last_q < 0 else last_q,
-                tm=tm,
-                st=st,
-                stt=stt,
-                stv=stv,
-                svv=svv,
-                sc=sc,
-                stc=stc,
-                scc=scc,
-                stk=stk,
-                sck=sck,
-            )
+    result: Any,
+    source: Frame,
+    clock: Clock,
+    origin: float,
+    edges: Sequence[Edge],
+    running: bool,
+) -> Cells:
+    """Read the engine's rows into columns, times moved from wall time to instants."""
+    column = {name: result[name].to_list() for name in _VALUES}
+    column["position"] = list(map(int, result["cell"].to_list()))
+    column["n"] = list(map(round, column["n"]))
+    if "last_q" in result.columns:
+        column["last_confidence"] = [
+            None if q is None or q < 0 else q for q in result["last_q"].to_list()
+        ]
+    else:  # no confidence column
+        column["last_confidence"] = [None] * len(result)
+    shifts = None
+    if source.kind != "aware" and clock.fixed_offset is None:
+        shifts = _shift(
+            column, wall_of(origin, clock), _offset_at(origin, clock), clock
         )
-    for cells in by_id.values():
-        cells.sort(key=_INDEX)
-    return by_id
+    ids = result["id"].to_list()
+    return Cells(
+        ids, column, edges=edges, origin=origin, running=running, shifts=shifts
+    )
 
 
-def _index(cell: Cell) -> int:
-    return cell.position
+def _shift(
+    column: dict[str, list[Any]], wall_origin: datetime, base: float, clock: Clock
+) -> list[float]:
+    """Wall times to instants: minus the offset in force in each cell.
 
-
-_INDEX = _index
+    Returns each row's shift, for the cell's mean time.  Sums over times
+    centred on the cell's mean need none.
+    """
+    first, last = column["first_t"], column["last_t"]
+    shifts = []
+    for row, first_t in enumerate(first):
+        wall = wall_origin + timedelta(seconds=first_t)
+        shift = base - clock._offset(wall)
+        first[row], last[row] = first_t + shift, last[row] + shift
+        shifts.append(shift)
+    return shifts
 
 
 def check_frame(source: Frame, subject: str) -> None:
@@ -512,8 +612,23 @@ def _bad_row(source: Frame, field: str, test: Any, expected: str) -> InvalidValu
 
 def distinct_ids(source: Frame) -> frozenset[str]:
     """The ids of the frame: one row per id comes back."""
+    return _distinct(source, source.lazy)
+
+
+def late_ids(source: Frame, until: float, clock: Clock) -> frozenset[str]:
+    """The ids of the rows after the instant ``until`` (what a summary leaves out)."""
+    return _distinct(
+        source, source.lazy.filter(source.literal(Edge(until, True), clock))
+    )
+
+
+def _distinct(source: Frame, rows: Any) -> frozenset[str]:
     nw = source.nw
-    found = source.lazy.select(nw.col(source.id)).unique().collect()
+    if source.backend == "duckdb":
+        # DuckDB runs a group-by of the ids several times faster than unique.
+        found = rows.group_by(source.id).agg().collect()
+    else:  # pandas' group-by with no aggregation is slower than unique
+        found = rows.select(nw.col(source.id)).unique().collect()
     return frozenset(found[source.id].to_list())
 
 

@@ -16,7 +16,7 @@ from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
 from okrkit._plan import Window
-from okrkit._pushdown import Cell, Edge, offset_changes, summarize
+from okrkit._pushdown import Cells, Edge, late_ids, offset_changes, summarize
 from okrkit._series import (
     Series,
     TableColumns,
@@ -76,7 +76,7 @@ class CheckinStore:
         self._running = running
         self._edges = edges
         self._ids = ids
-        self._cells: dict[str, list[Cell]] | None = None
+        self._cells: Cells | None = None
         self._given: frozenset[str] | None = None
         self._summarized: bool | None = None
         self._origin = until
@@ -93,12 +93,23 @@ class CheckinStore:
             self._mapping = stable(measurements)
 
     def given(self) -> frozenset[str]:
-        """The ids the caller gave check-ins for (a frame's: one query, kept)."""
+        """The ids the caller gave check-ins for (a frame's: worked out once).
+
+        A frame summarized by edges (an evaluation's) is summarized now, for
+        every id: its ids are those of the summary and those of the rows
+        after the store's instant, which the summary leaves out.  One query
+        of the ids of every row would cost about as much as the summary.
+        """
         if self._given is None:
             table = self._table
-            self._given = (
-                table.ids_seen if table is not None else frozenset(self._mapping)
-            )
+            if table is None:
+                self._given = frozenset(self._mapping)
+            elif table._frame is not None and self.summarized and self._edges:
+                cells = self._summarize(None)
+                late = late_ids(table._frame, self._until, self._clock)
+                self._given = frozenset(cells.start) | late
+            else:
+                self._given = table.ids_seen
         return self._given
 
     @property
@@ -134,6 +145,8 @@ class CheckinStore:
         A key result's own series is read once, so it is not kept: freed right
         away, it costs the garbage collector nothing.
         """
+        if self._summarized and not (keep or self._keep_all):
+            return self._summary(id, unit)  # a view of the shared columns
         key = (id, unit)
         found = self._cache.get(key)
         if found is None:
@@ -216,39 +229,38 @@ class CheckinStore:
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table
         assert table is not None
-        assert table._frame is not None
-        clock = self._clock
         if self._cells is None:
-            edges = list(self._edges)
-            if table._frame.kind != "aware" and edges:
-                # Wall times shift to instants by one offset per cell.
-                changes = offset_changes(edges[0].at, self._until, clock)
-                edges = sorted(set(edges) | {Edge(at, False) for at in changes})
-            self._edges = edges
             wanted = set(self._ids)
             # Every id of the table counts (the usual case): no filter by id.
             every = self._given is not None and self._given <= wanted
-            self._cells, self._origin = summarize(
-                table._frame,
-                None if every else sorted(wanted),
-                edges,
-                self._until,
-                clock,
-                running=self._running,
-            )
-        summary = Summary(
-            id,
-            self._edges,
-            self._cells.get(id, []),
-            origin=self._origin,
-            running=self._running,
-        )
+            self._summarize(None if every else sorted(wanted))
+        cells = self._cells
+        assert cells is not None
+        lo = cells.start.get(id, 0)
+        summary = Summary(id, cells, lo, cells.stop.get(id, lo))
         # Check-ins without a unit are in the reader's unit, as for rows; a
         # unit the reader cannot take is an error, as for rows.
         if table._unit is None or unit == table._unit:
             return summary
         step = unit_step(id, table._unit, unit)
         return summary.converted(step.scale, step.offset)
+
+    def _summarize(self, ids: Sequence[str] | None) -> Cells:
+        """Summarize the frame's check-ins of ``ids`` (None: all) by the edges."""
+        table = self._table
+        assert table is not None
+        assert table._frame is not None
+        clock = self._clock
+        edges = list(self._edges)
+        if table._frame.kind != "aware" and edges:
+            # Wall times shift to instants by one offset per cell.
+            changes = offset_changes(edges[0].at, self._until, clock)
+            edges = sorted(set(edges) | {Edge(at, False) for at in changes})
+        self._edges = edges
+        self._cells, self._origin = summarize(
+            table._frame, ids, edges, self._until, clock, running=self._running
+        )
+        return self._cells
 
     def _build(self, id: str, unit: str | None) -> Part:
         clock, until = self._clock, self._until

@@ -23,84 +23,93 @@ from typing import NamedTuple
 
 from okrkit._aggregation import Aggregation
 from okrkit._fit import Fit
-from okrkit._pushdown import Cell, Edge
+from okrkit._pushdown import Cell, Cells, Edge
 from okrkit._series import Series
 from okrkit._time import Clock
 from okrkit.exceptions import InvalidValueError
 
 
 class Summary:
-    """One id's cells in one unit: what a pushed-down evaluation reads."""
+    """One id's cells in one unit: what a pushed-down evaluation reads.
 
-    __slots__ = ("cells", "edges", "id", "offset", "origin", "running", "scale")
+    The cells are rows ``lo`` to ``hi`` of the query's columns (shared by
+    every id, sorted by cell within each id): a summary is a view, and
+    makes :class:`~okrkit._pushdown.Cell` objects only for a trend.
+    """
+
+    __slots__ = ("hi", "id", "lo", "offset", "scale", "table")
 
     def __init__(
         self,
         id: str,
-        edges: Sequence[Edge],
-        cells: Sequence[Cell],
+        table: Cells,
+        lo: int,
+        hi: int,
         *,
-        origin: float,
         scale: float = 1.0,
         offset: float = 0.0,
-        running: bool = True,
     ) -> None:
         self.id = id
-        self.running = running  # the cells hold sums of running totals
-        self.edges = edges  # sorted
-        self.cells = cells  # sorted by index, non-empty ones only
-        self.origin = origin
+        self.table = table
+        self.lo = lo  # the first row of the id's cells
+        self.hi = hi  # one past its last
         self.scale = scale  # the conversion to the unit asked for: v * scale + offset
         self.offset = offset
+
+    @property
+    def origin(self) -> float:
+        """The instant the cells' times are measured from."""
+        return self.table.origin
+
+    @property
+    def running(self) -> bool:
+        """Whether the cells hold the sums of running totals."""
+        return self.table.running
 
     def converted(self, scale: float, offset: float) -> Summary:
         """The same summary in another unit (an affine conversion)."""
         return Summary(
             self.id,
-            self.edges,
-            self.cells,
-            origin=self.origin,
+            self.table,
+            self.lo,
+            self.hi,
             scale=self.scale * scale,
             offset=self.offset * scale + offset,
-            running=self.running,
         )
 
     # -- cells of a window -----------------------------------------------------
 
-    def _position(self, edge: Edge) -> int:
-        """The number of edges at or below ``edge``: cells above it start here."""
-        at = bisect_left(self.edges, edge)
-        if at == len(self.edges) or self.edges[at] != edge:
+    def rows(self, start: float | None, end: float | None, inclusive: bool) -> range:
+        """The rows of the non-empty cells from ``start`` to ``end`` (None: none)."""
+        # An edge's place is the number of edges at or below it: the cells
+        # above it start there.  Plain tuples as keys: no Edge is made.
+        places = self.table.places
+        try:
+            lo = 0 if start is None else places[start, False]
+            hi = math.inf if end is None else places[end, inclusive] - 1
+        except KeyError as missing:
             raise InvalidValueError(
                 subject=f"Summary {self.id!r}",
                 field="edge",
-                value=edge,
+                value=Edge(*missing.args[0]),
                 expected="an edge the check-ins were grouped by "
                 "(an okrkit defect: please report it)",
-            )
-        return at + 1
+            ) from None
+        positions = self.table.position
+        first = bisect_left(positions, lo, self.lo, self.hi)
+        return range(first, bisect_right(positions, hi, first, self.hi))
 
     def span(
         self, start: float | None, end: float | None, inclusive: bool
     ) -> Sequence[Cell]:
         """The non-empty cells from ``start`` to ``end`` (None: no bound)."""
-        lo = 0 if start is None else self._position(Edge(start, False))
-        hi = math.inf if end is None else self._position(Edge(end, inclusive)) - 1
-        cells = self.cells
-        first = bisect_left(cells, lo, key=_INDEX)
-        last = bisect_right(cells, hi, key=_INDEX)
-        return cells[first:last]
+        return list(map(self.table.cell, self.rows(start, end, inclusive)))
 
     def value(self, v: float) -> float:
         """A value converted to the summary's unit."""
         return v * self.scale + self.offset
 
 
-def _index(cell: Cell) -> int:
-    return cell.position
-
-
-_INDEX = _index
 Part = Series | Summary
 
 
@@ -114,21 +123,23 @@ def over(
     if isinstance(part, Series):
         lo, hi = part.bounds(start, end, inclusive=inclusive)
         return how.apply(part.values[lo:hi])
-    cells = part.span(start, end, inclusive)
-    count = sum(cell.n for cell in cells)
+    rows = part.rows(start, end, inclusive)
+    table = part.table
+    if how is Aggregation.LAST:  # the usual case first: no count needed
+        return part.value(table.last_v[rows[-1]]) if rows else None
+    count = sum(table.n[rows.start : rows.stop])
     if how is Aggregation.COUNT:
         return float(count)
     if not count:
         return None
-    if how is Aggregation.LAST:
-        return part.value(cells[-1].last_v)
     if how is Aggregation.FIRST:
-        return part.value(cells[0].first_v)
+        return part.value(table.first_v[rows[0]])
     if how is Aggregation.MIN:
-        return part.value(min(cell.low for cell in cells))
+        return part.value(min(table.low[rows.start : rows.stop]))
     if how is Aggregation.MAX:
-        return part.value(max(cell.high for cell in cells))
-    total = math.fsum(cell.total for cell in cells) * part.scale + count * part.offset
+        return part.value(max(table.high[rows.start : rows.stop]))
+    total = math.fsum(table.total[rows.start : rows.stop]) * part.scale
+    total += count * part.offset
     if how is Aggregation.SUM:
         return how.apply([total])  # checked like any sum: finite
     return how.apply([total / count])
@@ -138,7 +149,7 @@ def has_by(part: Part, at: float) -> bool:
     """Whether there is a check-in at or before instant ``at``."""
     if isinstance(part, Series):
         return bool(part.times) and part.times[0] <= at
-    return bool(part.span(None, at, True))
+    return bool(part.rows(None, at, True))
 
 
 class Latest(NamedTuple):
@@ -162,11 +173,11 @@ def latest(part: Part, at: float) -> Latest | None:
         if index < 0:
             return None
         return Latest(part.times[index], part.row_at(index), part.row_confidence(index))
-    cells = part.span(None, at, True)
-    if not cells:
+    rows = part.rows(None, at, True)
+    if not rows:
         return None
-    cell = cells[-1]
-    return Latest(cell.last_t + part.origin, None, cell.last_confidence)
+    table, row = part.table, rows[-1]
+    return Latest(table.last_t[row] + table.origin, None, table.last_confidence[row])
 
 
 def value_before(part: Part, start: float) -> float | None:
@@ -174,8 +185,8 @@ def value_before(part: Part, start: float) -> float | None:
     if isinstance(part, Series):
         _, hi = part.bounds(None, start, inclusive=False)
         return part.values[hi - 1] if hi else None
-    cells = part.span(None, start, False)
-    return part.value(cells[-1].last_v) if cells else None
+    rows = part.rows(None, start, False)
+    return part.value(part.table.last_v[rows[-1]]) if rows else None
 
 
 Points = tuple[tuple[float, ...], tuple[float, ...]]
