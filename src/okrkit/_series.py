@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from itertools import repeat
-from operator import add, attrgetter, itemgetter
+from operator import add, attrgetter, itemgetter, mul, sub
 from typing import TYPE_CHECKING, cast
 
 import attrs
@@ -390,11 +390,16 @@ def plain_columns(
     ``collect`` makes each column from its numbers (a list, or an array).
     """
     keys: Iterable[float]
-    days = set(ats)
-    if set(map(type, days)) <= {date}:
-        # Check-ins fall on few distinct days: place each day once, in any
-        # zone, then look every row's up.  (Only plain dates: naive
-        # datetimes a fold apart are equal but fall an hour apart.)
+    fixed = clock.fixed_offset
+    if fixed is not None and set(map(type, ats)) <= {date}:
+        # One offset: each day's instant in C-level passes.
+        keys = map(mul, map(_ORDINAL, ats), repeat(SECONDS_PER_DAY))
+        if fixed:
+            keys = map(sub, keys, repeat(fixed))
+    elif set(map(type, days := set(ats))) <= {date}:
+        # A zone with clock changes: check-ins fall on few distinct days, so
+        # each day is placed once and every row's looked up.  (Only plain
+        # dates: naive datetimes a fold apart are equal yet an hour apart.)
         instant = {day: clock.day(day) for day in days}
         keys = map(instant.__getitem__, ats)
     else:
@@ -593,3 +598,4 @@ def _conversion(id: str, item: Measurement, target: str | None) -> Conversion:
 _AT = attrgetter("at")
 _VALUE = attrgetter("value")
 _UNIT = attrgetter("unit")
+_ORDINAL = date.toordinal
