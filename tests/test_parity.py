@@ -278,7 +278,11 @@ def test_objective_scores_read_no_check_ins(monkeypatch):
 
 
 def test_a_result_read_late_is_the_result_read_early(monkeypatch):
-    """Equality, hash, repr, pickling, evolve and to_dict see the values."""
+    """Equality, hash, repr, pickling, evolve and to_dict see the values.
+
+    An objective's likelihood and confidence, and a key result's
+    likelihood, are worked out when first read.
+    """
     import pickle
 
     import attrs
@@ -287,7 +291,7 @@ def test_a_result_read_late_is_the_result_read_early(monkeypatch):
 
     early, _ = _two_level_card(monkeypatch)
     late, _ = _two_level_card(monkeypatch)
-    for id_ in ("team", "top"):
+    for id_ in ("team", "top", "a", "t1"):  # objectives and key results
         first = early[id_]
         read = (first.probability, first.confidence)  # worked out now
         assert first.probability is not None
@@ -297,11 +301,36 @@ def test_a_result_read_late_is_the_result_read_early(monkeypatch):
         assert repr(late[id_]) == repr(first)
         assert (second.probability, second.confidence) == read
     fresh, _ = _two_level_card(monkeypatch)
-    again = pickle.loads(pickle.dumps(fresh["team"]))
-    assert again == early["team"]
-    assert type(again.probability) in (float, type(None))
+    for id_ in ("team", "a"):
+        again = pickle.loads(pickle.dumps(fresh[id_]))
+        assert again == early[id_]
+        assert type(again.probability) is float
     assert attrs.evolve(_two_level_card(monkeypatch)[0]["top"], title="T") == (
         attrs.evolve(early["top"], title="T")
     )
     assert to_dict(_two_level_card(monkeypatch)[0]) == to_dict(early)
     assert "probability" in attrs.fields_dict(ObjectiveResult)
+
+
+def test_a_key_result_likelihood_is_worked_out_when_read(monkeypatch):
+    """Reading a key result's score fits no likelihood; reading it fits one."""
+    import okrkit._key_result_eval as key_result_eval
+
+    fitted: list[str] = []
+    reach_chance = key_result_eval.reach_chance
+
+    def counted(scored, clock):
+        fitted.append(scored.reading.kr.id)
+        return reach_chance(scored, clock)
+
+    monkeypatch.setattr(key_result_eval, "reach_chance", counted)
+    card, _ = _two_level_card(monkeypatch)
+    result = card["a"]
+    assert (result.score, result.value) == (0.6, 6.0)
+    assert fitted == []
+    chance = result.probability
+    assert fitted == ["a"]
+    assert chance is not None
+    assert 0.0 <= chance <= 1.0
+    assert result.probability == chance
+    assert fitted == ["a"]  # kept: worked out once

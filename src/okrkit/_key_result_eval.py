@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, tzinfo
+from functools import partial
 
 import attrs
 
@@ -31,7 +32,7 @@ from okrkit._probability import (
     pace_sentence,
     probability,
 )
-from okrkit._results import Contribution, KeyResultResult
+from okrkit._results import Contribution, KeyResultResult, later
 from okrkit._status import Status
 from okrkit._store import CheckinStore, MeasurementSource
 from okrkit._summary import (
@@ -506,16 +507,17 @@ def key_result_result(
     end = clock.day(view.period.end)
     projection = chance = so_far = None
     how, period = reading.aggregation, view.period
+    if reading.points is not None:
+        # The likelihood (a t-distribution per key result) only when read.
+        chance = later(partial(reach_chance, scored, clock))
     if isinstance(reading.points, Fit):
         fit = reading.points
         projection = forecast_of(reading, view, clock)
-        chance = reach_chance(scored, clock)
         start = clock.day(period.start)
         so_far = pace_so_far_fit(kr, fit, how, period_start=start, now=at, per="week")
     elif reading.points is not None:
         times, values = reading.points
         projection = forecast_of(reading, view, clock)
-        chance = reach_chance(scored, clock)
         so_far = key_result_pace_so_far(
             kr, times, values, how, period, now=at, per="week"
         )

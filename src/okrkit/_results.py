@@ -47,7 +47,8 @@ class KeyResultResult:
     strategy's grade when it grades.  ``start`` and ``target`` are resolved
     (a relative key result's come from its KPI).  ``probability`` is the
     chance of meeting the target at the period's end (None with fewer than
-    three check-ins at distinct times); ``needed_per_week`` and
+    three check-ins at distinct times; an evaluation works it out when it is
+    first read); ``needed_per_week`` and
     ``needed_per_month`` the change needed per week / per mean month from
     ``as_of`` to reach the target (None once reached, or after the period);
     ``contributions`` the driving objectives' shares, for a key result driven
@@ -186,10 +187,14 @@ class _LazySlot:
         self.slot.__set__(instance, value)
 
 
-# The objective fields made lazy by the engine.
-_LAZY = ("probability", "confidence")
-for _name in _LAZY:
-    setattr(ObjectiveResult, _name, _LazySlot(ObjectiveResult.__dict__[_name]))
+# The fields the engine may fill with a promise (:func:`later`).
+_LAZY: dict[type, tuple[str, ...]] = {
+    ObjectiveResult: ("probability", "confidence"),
+    KeyResultResult: ("probability",),
+}
+for _kind, _names in _LAZY.items():
+    for _name in _names:
+        setattr(_kind, _name, _LazySlot(_kind.__dict__[_name]))
 
 
 @attrs.frozen(kw_only=True)
