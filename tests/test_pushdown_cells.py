@@ -26,6 +26,15 @@ from okrkit.exceptions import InvalidValueError, UnknownIdError
 pytestmark = pytest.mark.filterwarnings("ignore:Found complex group-by expression")
 
 Q1 = Period.quarter(2026, 1)
+TWO_KEY_RESULTS = Objective(
+    "o",
+    "O",
+    period=Q1,
+    key_results=[
+        KeyResult("a", "A", start=0, target=100),
+        KeyResult("b", "B", start=0, target=100),
+    ],
+)
 AS_OF = date(2026, 2, 15)
 UTC_CLOCK = Clock(UTC)
 
@@ -90,17 +99,7 @@ def test_the_sums_of_a_trend_are_asked_for_once_and_only_when_read(monkeypatch):
         return sums(*args)
 
     monkeypatch.setattr(okrkit._pushdown, "_sums", spied)
-    objectives = [
-        Objective(
-            "o",
-            "O",
-            period=Q1,
-            key_results=[
-                KeyResult("a", "A", start=0, target=100),
-                KeyResult("b", "B", start=0, target=100),
-            ],
-        )
-    ]
+    objectives = [TWO_KEY_RESULTS]
     table = Checkins.from_frame(frame_of(ROWS), confidence="q")
     card = evaluate(objectives, measurements=table, as_of=AS_OF)
     assert sent == []  # scoring needs no trend
@@ -122,17 +121,7 @@ def test_an_id_with_check_ins_after_as_of_only_is_still_seen(engine):
     frame: object = frame_of(rows)
     if engine == "duckdb":
         frame = duckdb.connect().from_arrow(frame_of(rows).to_arrow())
-    objectives = [
-        Objective(
-            "o",
-            "O",
-            period=Q1,
-            key_results=[
-                KeyResult("a", "A", start=0, target=100),
-                KeyResult("b", "B", start=0, target=100),
-            ],
-        )
-    ]
+    objectives = [TWO_KEY_RESULTS]
     with pytest.raises(UnknownIdError, match="'late'"):
         evaluate(objectives, measurements=Checkins.from_frame(frame), as_of=AS_OF)
     known = [
