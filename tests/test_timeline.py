@@ -8,14 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrkit import Aggregation, Checkins, KeyResult, Measurement, Objective, Period
+from okrkit import Checkins, KeyResult, Measurement, Objective, Period
 from okrkit._engine import rolled_score, rolled_scores
 from okrkit._key_result_eval import score_value, score_values
-from okrkit._pace import forecast
 from okrkit._plan import Options, Window
 from okrkit._store import CheckinStore
 from okrkit._time import Clock
-from okrkit._timeline import _running_fits
 from okrkit.scoring import (
     GoogleGrading,
     Linear,
@@ -154,46 +152,3 @@ def test_lasts_by_hand():
     assert times == [CLOCK.instant(day), CLOCK.instant(day + timedelta(days=2))]
     assert lasts == [9.0, 1.0]
     assert store.lasts("unknown") == ([], [])
-
-
-@given(
-    points=st.lists(
-        st.tuples(st.integers(0, 60), st.floats(-1e6, 1e6, allow_nan=False)),
-        max_size=12,
-    ),
-    how=st.sampled_from([Aggregation.LAST, Aggregation.SUM, Aggregation.COUNT]),
-)
-def test_running_fits_forecast_as_the_points_do(points, how):
-    """Each prefix's forecast from running sums is the points' to 1e-9."""
-    kr = KeyResult("k", "K", start=0, target=100)
-    period = Period.quarter(2026, 1)
-    origin = CLOCK.day(period.start)
-    points = sorted(points)
-    times = [origin + day * 86_400.0 for day, _ in points]
-    values = [v for _, v in points]
-    end = CLOCK.day(period.end)
-    fits = _running_fits(times, values, how, origin)
-    assert fits is not None
-    for n in range(len(points) + 1):
-        want = forecast(kr, times[:n], values[:n], how, period, end=end)
-        got = fits(n, end)
-        if want is None:
-            assert got is None
-        else:
-            assert got == pytest.approx(want.value, rel=1e-9, abs=1e-6)
-
-
-def test_running_fits_by_hand_and_where_there_is_none():
-    """(0, 1), (1, 3): slope 2 a day, so day 3 reads 7; no trend, no fit."""
-    origin = 0.0
-    day = 86_400.0
-    fits = _running_fits([0.0, day], [1.0, 3.0], Aggregation.LAST, origin)
-    assert fits is not None
-    assert fits(2, 3 * day) == 7.0
-    assert fits(1, 3 * day) is None  # one point: no line
-    same = _running_fits([day, day], [1.0, 3.0], Aggregation.LAST, origin)
-    assert same is not None
-    assert same(2, 3 * day) is None  # one instant
-    assert _running_fits([0.0, day], [1.0, 3.0], Aggregation.MEAN, origin) is None
-    huge = _running_fits([0.0, day], [1e305, 1e305], Aggregation.SUM, origin)
-    assert huge is None  # the sums overflow: the points decide

@@ -73,21 +73,11 @@ def forecast_fit(
     """The forecast :func:`okrkit._pace.forecast` gives, from sums."""
     if aggregation not in (Aggregation.LAST, Aggregation.SUM, Aggregation.COUNT):
         return None
-    value = projected(fit, end)
-    return None if value is None else projection(kr, value)
-
-
-def projected(fit: Fit, end: float) -> float | None:
-    """Where the fit's line stands at instant ``end`` (None: no line, or not finite).
-
-    A forecast's value; a history asks for it alone, at each distinct window.
-    """
     line = fit.line()
     if line is None:
         return None
     mean_t, mean_y, slope, _ = line
-    value = mean_y + slope * (end - mean_t)
-    return value if math.isfinite(value) else None
+    return projection(kr, mean_y + slope * (end - mean_t))
 
 
 def probability_fit(

@@ -27,14 +27,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from itertools import accumulate, islice, repeat, takewhile
-from operator import is_, itemgetter, mul, sub
+from operator import is_, itemgetter
 from typing import cast
 
 import attrs
 
 from okrkit._aggregation import Aggregation
 from okrkit._engine import counted_score, driven_by, rolled_parts, rolled_scores
-from okrkit._fit import Fit, projected
 from okrkit._key_result import Kind
 from okrkit._key_result_eval import (
     Scored,
@@ -360,75 +359,14 @@ def _forecasts(
     ends = _window_ends(at, start, cuts)
     distinct = list(dict.fromkeys(ends))
     stop = options.clock.day(period.end)
-    # Every window starts at the period's start: running sums along the
-    # series give each window's fit at once, as a frame's sums do.
-    fits = _running_fits(at[start:], seen[start:], how, cuts.start)
     projected: list[float | None] = []
     for end in distinct:  # not started (-1): no forecast; an empty window none
-        value = None
+        made = None
         if end >= 0:
-            if fits is not None:
-                value = fits(end - start, stop)
-            else:
-                made = forecast(
-                    kr, at[start:end], seen[start:end], how, period, end=stop
-                )
-                value = None if made is None else made.value
-        projected.append(value)
+            made = forecast(kr, at[start:end], seen[start:end], how, period, end=stop)
+        projected.append(None if made is None else made.value)
     index = {end: i for i, end in enumerate(distinct)}
     return _spreader(list(map(index.__getitem__, ends)))(projected)
-
-
-def _running_fits(
-    times: Sequence[float], values: Sequence[float], how: Aggregation, origin: float
-) -> Callable[[int, float], float | None] | None:
-    """The forecast value of the first ``n`` points, for any ``n``, from sums.
-
-    The trend values are :func:`okrkit._pace.forecast`'s (the values for
-    LAST, the running total for SUM, the running count for COUNT); the fit
-    of a window is :func:`okrkit._fit.projected` of its running sums, as a
-    frame's forecast is, which agrees with the points to about 1e-9.  None
-    when there is no trend to fit (another aggregation) or a sum is not
-    finite (huge values: the points decide).
-    """
-    ys: list[float]
-    if how is Aggregation.LAST:
-        ys = list(values)
-    elif how is Aggregation.SUM:
-        ys = list(accumulate(values))
-    elif how is Aggregation.COUNT:
-        ys = list(map(float, range(1, len(values) + 1)))
-    else:
-        return None
-    ts = list(map(sub, times, repeat(origin)))
-    sum_t = list(accumulate(ts))
-    sum_tt = list(accumulate(map(mul, ts, ts)))
-    sum_y = list(accumulate(ys))
-    sum_ty = list(accumulate(map(mul, ts, ys)))
-    if not all(map(math.isfinite, (*sum_tt[-1:], *sum_y[-1:], *sum_ty[-1:]))):
-        return None
-
-    def fit(n: int, end: float) -> float | None:
-        if n < 2:
-            return None
-        last = n - 1
-        sums = Fit(
-            n=n,
-            sum_t=sum_t[last],
-            sum_tt=sum_tt[last],
-            sum_y=sum_y[last],
-            sum_ty=sum_ty[last],
-            sum_yy=0.0,  # not read by a forecast
-            origin=origin,
-            first_t=times[0],
-            first_y=ys[0],
-            last_t=times[last],
-            last_y=ys[last],
-            size=0.0,  # not read by a forecast
-        )
-        return projected(sums, end)
-
-    return fit
 
 
 def _window_ends(
