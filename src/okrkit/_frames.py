@@ -339,7 +339,6 @@ def timeline_frame(timeline: Timeline, *, backend: str = "pandas") -> Any:
     rows run date by date, each date's ids in card order, so each column is
     the tracks' columns interleaved, at C level, with no dict per row.
     """
-    _check_backend(backend, "History.to_frame")
     tracks: list[Track] = []
     ids: list[object] = []
     kinds: list[object] = []
@@ -363,13 +362,10 @@ def timeline_frame(timeline: Timeline, *, backend: str = "pandas") -> Any:
         "kind": kinds * len(dates),
         "title": titles * len(dates),
     }
-    if width:
-        for name in ("value", "progress", "score", "expected", "forecast"):
-            data[name] = interleaved(attrgetter(name))
-        statuses = cast("list[Status]", interleaved(_STATUS))
-        data["status"] = list(map(_STATUS_NAMES.__getitem__, statuses))
-    else:
-        data.update({name: [] for name, _, _ in _HISTORY[3:]})
+    for name in ("value", "progress", "score", "expected", "forecast"):
+        data[name] = interleaved(attrgetter(name))
+    statuses = cast("list[Status]", interleaved(_STATUS))
+    data["status"] = list(map(_STATUS_NAMES.__getitem__, statuses))
     return _frame_of(data, _HISTORY, backend, "History.to_frame")
 
 

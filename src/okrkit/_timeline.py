@@ -34,7 +34,7 @@ import attrs
 
 from okrkit._aggregation import Aggregation
 from okrkit._engine import counted_score, driven_by, rolled_parts, rolled_scores
-from okrkit._key_result import Kind
+from okrkit._key_result import KeyResult, Kind
 from okrkit._key_result_eval import (
     Scored,
     forecast_of,
@@ -259,9 +259,9 @@ def _walked(
             # Every instant's value, scored once: each date picks its own.
             lo = bisect_left(times, cuts.start)
             positions = _window_ends(times[lo:], 0, cuts, before=0)
-            track = _last_track(node, values[lo:], positions, cuts, options, forecasts)
-            if track is not None:
-                return track
+            columns = _last_columns(kr, values[lo:], positions, options.scoring)
+            if columns is not None:
+                return _walked_track(kr, *columns, cuts, options, forecasts)
     else:
         series = store.series(kr.id, kr.unit)
         if not isinstance(series, Series):
@@ -294,13 +294,33 @@ def _walked(
     # Each date's window among the distinct ones, then each column spread.
     index = {end: i for i, end in enumerate(distinct)}
     spread = _spreader(list(map(index.__getitem__, ends)))
-    score = spread(scores)
+    return _walked_track(
+        kr,
+        spread(found),
+        spread(progresses),
+        spread(scores),
+        cuts,
+        options,
+        forecasts,
+    )
+
+
+def _walked_track(
+    kr: KeyResult,
+    value: Sequence[float | None],
+    progress: Sequence[float | None],
+    score: Sequence[float | None],
+    cuts: _Cuts,
+    options: Options,
+    forecasts: Callable[[], tuple[float | None, ...]],
+) -> Track:
+    """A walked key result's track from its columns at the dates."""
     return Track(
         "key_result",
         kr.title,
         unit=kr.unit,
-        value=spread(found),
-        progress=spread(progresses),
+        value=value,
+        progress=progress,
         score=score,
         expected=cuts.elapsed,
         status=_statuses(score, cuts, options),
@@ -308,15 +328,16 @@ def _walked(
     )
 
 
-def _last_track(
-    node: Node,
-    values: Sequence[float],
-    positions: list[int],
-    cuts: _Cuts,
-    options: Options,
-    forecasts: Callable[[], tuple[float | None, ...]],
-) -> Track | None:
-    """A LAST key result under the default strategy, from its period's instants.
+# A key result's value, progress and score at each date.
+_Columns = tuple[
+    tuple[float | None, ...], tuple[float | None, ...], tuple[float | None, ...]
+]
+
+
+def _last_columns(
+    kr: KeyResult, values: Sequence[float], positions: list[int], scoring: Linear
+) -> _Columns | None:
+    """A LAST key result's value, progress and score at each date (default strategy).
 
     ``values`` are the LAST values at its distinct instants in the period,
     in time order; ``positions`` say which each date sees, behind a leading
@@ -325,25 +346,12 @@ def _last_track(
     the caller scores only the windows the dates see, and refuses a bad one
     by name.
     """
-    kr, scoring = node.kr, options.scoring
-    assert type(scoring) is Linear
     progresses = kr._progresses(values)
     scores = scoring._clamp_all(progresses)
     if not all(map(math.isfinite, scores)):
         return None
     pick = _spreader(positions)
-    score = pick([None, *scores])
-    return Track(
-        "key_result",
-        kr.title,
-        unit=kr.unit,
-        value=pick([None, *values]),
-        progress=pick([None, *progresses]),
-        score=score,
-        expected=cuts.elapsed,
-        status=_statuses(score, cuts, options),
-        forecast=forecasts,
-    )
+    return pick([None, *values]), pick([None, *progresses]), pick([None, *scores])
 
 
 def _forecasts(
