@@ -280,8 +280,8 @@ def test_objective_scores_read_no_check_ins(monkeypatch):
 def test_a_result_read_late_is_the_result_read_early(monkeypatch):
     """Equality, hash, repr, pickling, evolve and to_dict see the values.
 
-    An objective's likelihood and confidence, and a key result's
-    likelihood, are worked out when first read.
+    An objective's likelihood, confidence, contributions and reason, and a
+    key result's likelihood and reason, are worked out when first read.
     """
     import pickle
 
@@ -293,13 +293,14 @@ def test_a_result_read_late_is_the_result_read_early(monkeypatch):
     late, _ = _two_level_card(monkeypatch)
     for id_ in ("team", "top", "a", "t1"):  # objectives and key results
         first = early[id_]
-        read = (first.probability, first.confidence)  # worked out now
+        read = (first.probability, first.confidence, first.reason)  # made now
         assert first.probability is not None
         second = late[id_]  # not read yet
         assert second == first
         assert hash(second) == hash(first)
         assert repr(late[id_]) == repr(first)
-        assert (second.probability, second.confidence) == read
+        assert (second.probability, second.confidence, second.reason) == read
+        assert second.contributions == first.contributions
     fresh, _ = _two_level_card(monkeypatch)
     for id_ in ("team", "a"):
         again = pickle.loads(pickle.dumps(fresh[id_]))
@@ -334,3 +335,39 @@ def test_a_key_result_likelihood_is_worked_out_when_read(monkeypatch):
     assert 0.0 <= chance <= 1.0
     assert result.probability == chance
     assert fitted == ["a"]  # kept: worked out once
+
+
+def test_reasons_and_contributions_are_made_when_read(monkeypatch):
+    """Reading scores makes no reason and no split; reading them makes each once."""
+    import okrkit._engine as engine
+    import okrkit._key_result_eval as key_result_eval
+
+    made: list[str] = []
+    reason, split = key_result_eval._reason, engine.split
+
+    def counted_reason(scored, needed, clock):
+        made.append(f"reason {scored.reading.kr.id}")
+        return reason(scored, needed, clock)
+
+    def counted_split(items):
+        made.append(f"split {[item[0] for item in items]}")
+        return split(items)
+
+    monkeypatch.setattr(key_result_eval, "_reason", counted_reason)
+    monkeypatch.setattr(engine, "split", counted_split)
+    card, _ = _two_level_card(monkeypatch)
+    assert [r.score for r in card.key_results] == [0.5, 0.6, 0.5, 0.3]
+    # top: (0.5 + team) / 2; team: (0.6 + 0.5 + 0.3) / 3.
+    scores = [round(o.score, 12) for o in card.objectives]
+    assert scores == [0.483333333333, 0.466666666667]
+    assert made == []
+    # a: 6 of 10 on 2026-02-01, 31 of the quarter's 90 days in.
+    assert card["a"].reason == "A: 6 of 10 (60 %) at 34 % of 2026-Q1, on track."
+    assert made == ["reason a"]
+    shares = card["team"].contributions
+    assert [s.id for s in shares] == ["a", "b", "c"]
+    assert [round(s.contribution, 12) for s in shares] == [0.2, 0.166666666667, 0.1]
+    assert made == ["reason a", "split ['a', 'b', 'c']"]
+    assert card["a"].reason == card["a"].reason
+    assert card["team"].contributions is shares  # kept: made once
+    assert len(made) == 2

@@ -284,7 +284,6 @@ class Engine:
         view = plan.views[objective.period]
         rolled = self.objectives[objective.id]
         krs = [self.key_results[kr.id] for kr in objective.key_results]
-        children = self._children(objective)
         threshold = 1.0 if objective.committed else 0.7
         return ObjectiveResult(
             id=objective.id,
@@ -307,15 +306,21 @@ class Engine:
             health=objective.health,
             related=objective.related,
             probability=later(partial(self._chance, objective.id, threshold)),
-            contributions=self._contributions(objective.id),
-            reason=_objective_reason(
-                objective,
-                rolled,
-                view.elapsed,
-                list(zip(objective.key_results, krs, strict=True)),
-                [self.objectives[c].weight for c in children],
-                view.started,
-            ),
+            # Shares and words cost more than the score: made when read.
+            contributions=later(partial(self._contributions, objective.id)),
+            reason=later(partial(self._objective_reason, objective, krs)),
+        )
+
+    def _objective_reason(self, objective: Objective, krs: list[Scored]) -> str:
+        view = self.plan.views[objective.period]
+        children = self._children(objective)
+        return _objective_reason(
+            objective,
+            self.objectives[objective.id],
+            view.elapsed,
+            list(zip(objective.key_results, krs, strict=True)),
+            [self.objectives[c].weight for c in children],
+            view.started,
         )
 
     def _contributions(self, id: str) -> tuple[Contribution, ...]:

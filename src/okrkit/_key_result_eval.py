@@ -505,22 +505,11 @@ def key_result_result(
     reading, view = scored.reading, scored.view
     kr, value, at = reading.kr, reading.value, view.at
     end = clock.day(view.period.end)
-    projection = chance = so_far = None
-    how, period = reading.aggregation, view.period
+    projection = chance = None
     if reading.points is not None:
         # The likelihood (a t-distribution per key result) only when read.
         chance = later(partial(reach_chance, scored, clock))
-    if isinstance(reading.points, Fit):
-        fit = reading.points
         projection = forecast_of(reading, view, clock)
-        start = clock.day(period.start)
-        so_far = pace_so_far_fit(kr, fit, how, period_start=start, now=at, per="week")
-    elif reading.points is not None:
-        times, values = reading.points
-        projection = forecast_of(reading, view, clock)
-        so_far = key_result_pace_so_far(
-            kr, times, values, how, period, now=at, per="week"
-        )
     weekly = monthly = None
     if value is not None and scored.driven is None:
         weekly = key_result_needed_pace(kr, value, now=at, end=end, per="week")
@@ -547,7 +536,8 @@ def key_result_result(
         last_measured=None if latest is None else latest.day(clock),
         started=view.started,
         sub_values=reading.sub_values,
-        reason=_reason(scored, weekly, so_far),
+        # Words cost more than the numbers: made when read.
+        reason=later(partial(_reason, scored, weekly, clock)),
         probability=chance,
         needed_per_week=weekly,
         needed_per_month=monthly,
@@ -555,7 +545,25 @@ def key_result_result(
     )
 
 
-def _reason(scored: Scored, needed: float | None, so_far: float | None) -> str:
+def _so_far(scored: Scored, clock: Clock) -> float | None:
+    """The change per week so far, from the key result's trend (None: no trend)."""
+    reading, view = scored.reading, scored.view
+    kr, how, period = reading.kr, reading.aggregation, view.period
+    points = reading.points
+    if isinstance(points, Fit):
+        start = clock.day(period.start)
+        return pace_so_far_fit(
+            kr, points, how, period_start=start, now=view.at, per="week"
+        )
+    if points is None:
+        return None
+    times, values = points
+    return key_result_pace_so_far(
+        kr, times, values, how, period, now=view.at, per="week"
+    )
+
+
+def _reason(scored: Scored, needed: float | None, clock: Clock) -> str:
     reading, view, driven = scored.reading, scored.view, scored.driven
     progress, when, status = scored.progress, scored.when, scored.status
     kr, value = reading.kr, reading.value
@@ -574,6 +582,7 @@ def _reason(scored: Scored, needed: float | None, so_far: float | None) -> str:
     pace = ""
     if needed is not None and status in (Status.AMBER, Status.RED):
         # Behind: say what it takes from now on, and what it has done so far.
+        so_far = _so_far(scored, clock)
         shown = pace_sentence(needed, so_far, unit=reading.unit, label=reading.label)
         pace = f"; {shown}"
     return (

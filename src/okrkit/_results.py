@@ -47,12 +47,12 @@ class KeyResultResult:
     strategy's grade when it grades.  ``start`` and ``target`` are resolved
     (a relative key result's come from its KPI).  ``probability`` is the
     chance of meeting the target at the period's end (None with fewer than
-    three check-ins at distinct times; an evaluation works it out when it is
-    first read); ``needed_per_week`` and
+    three check-ins at distinct times); ``needed_per_week`` and
     ``needed_per_month`` the change needed per week / per mean month from
     ``as_of`` to reach the target (None once reached, or after the period);
     ``contributions`` the driving objectives' shares, for a key result driven
-    by objectives (see ``docs/explanation/likelihood.md``).
+    by objectives (see ``docs/explanation/likelihood.md``).  An evaluation
+    works ``probability`` and ``reason`` out when they are first read.
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Period, evaluate_key_result
@@ -100,9 +100,9 @@ class ObjectiveResult:
     the chance of reaching its success score (0.7, or 1.0 when committed),
     its key results taken as independent; ``contributions`` splits ``score``
     into each child's share (see ``Scorecard.contributions``).  An
-    evaluation works ``probability`` and ``confidence`` out when they are
-    first read: they need every key result's check-ins and trend, which
-    reading ``score`` does not.
+    evaluation works ``probability``, ``confidence``, ``contributions`` and
+    ``reason`` out when they are first read: the first two need every key
+    result's check-ins and trend, which reading ``score`` does not.
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Period
@@ -189,8 +189,8 @@ class _LazySlot:
 
 # The fields the engine may fill with a promise (:func:`later`).
 _LAZY: dict[type, tuple[str, ...]] = {
-    ObjectiveResult: ("probability", "confidence"),
-    KeyResultResult: ("probability",),
+    ObjectiveResult: ("probability", "confidence", "contributions", "reason"),
+    KeyResultResult: ("probability", "reason"),
 }
 for _kind, _names in _LAZY.items():
     for _name in _names:

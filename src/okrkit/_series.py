@@ -423,12 +423,13 @@ def plain_measurements(
 def _gather(
     columns: TableColumns, rows: Sequence[int], until: float
 ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
-    """Sort one id's rows by instant and cut them at ``until``, at C level.
+    """Sort one id's rows by instant, then value, and cut them at ``until``.
 
-    Sorting row numbers by their instant allocates no tuple per check-in (a
-    million short-lived tuples would keep the garbage collector busy); only
-    when two check-ins share an instant are (instant, value, row) triples
-    sorted, so ties fall to the value as everywhere else.
+    ``rows`` come in input order.  Two stable sorts of the row numbers
+    (by value, then by instant) give the order of (instant, value, row)
+    at C level, with no tuple per check-in: a million short-lived tuples
+    would keep the garbage collector busy, and check-ins by the day share
+    an instant often enough that sorting triples was the usual path.
     """
     if not rows:
         return (), (), ()
@@ -438,18 +439,16 @@ def _gather(
         if keys[row] > until:
             return (), (), ()
         return (keys[row],), (values[row],), (row,)
-    order: Sequence[int] = sorted(rows, key=keys.__getitem__)
+    order = sorted(rows, key=values.__getitem__)
+    order.sort(key=keys.__getitem__)
     times = itemgetter(*order)(keys)
-    if len(set(times)) != len(times):
-        picked = itemgetter(*rows)
-        entries = sorted(zip(picked(keys), picked(values), rows, strict=True))
-        times, ordered_values, order = zip(*entries, strict=True)
-    else:
-        ordered_values = itemgetter(*order)(values)
     cut = bisect_right(times, until)
     if not cut:
         return (), (), ()
-    return times[:cut], ordered_values[:cut], tuple(order[:cut])
+    kept = order[:cut]
+    if cut == 1:
+        return times[:1], (values[kept[0]],), (kept[0],)
+    return times[:cut], itemgetter(*kept)(values), tuple(kept)
 
 
 @attrs.frozen
