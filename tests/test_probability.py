@@ -184,6 +184,31 @@ class TestReachProbability:
         assert reach_probability(TIMES, [0.0] * 4, end=90 * DAY, upper=0) == 1.0
         assert reach_probability(TIMES, [0.0] * 4, end=90 * DAY, lower=1) == 0.0
 
+    @pytest.mark.parametrize(
+        "values",
+        [
+            [1e308, -1e308, 1e308, -1e308],  # time x value products: inf - inf
+            [1e308, 1e308, 1e308, 1e308],  # their sum overflows
+            [1e300, 3e300, 2e300, 4e300],  # squared residuals overflow
+        ],
+    )
+    def test_values_near_the_largest_float_give_none(self, values):
+        """A line that floats cannot fit has no chance to give: None, no error."""
+        assert reach_probability(TIMES, values, end=90 * DAY, lower=10) is None
+
+    @given(
+        st.lists(
+            st.floats(allow_nan=False, allow_infinity=False), min_size=3, max_size=8
+        ),
+        st.floats(allow_nan=False, allow_infinity=False),
+    )
+    def test_any_finite_values_give_a_chance_or_none(self, values, target):
+        """Whatever the size of the values: a chance in [0, 1], or None."""
+        times = [i * WEEK for i in range(len(values))]
+        for bounds in ({"lower": target}, {"upper": target}):
+            p = reach_probability(times, values, end=13 * WEEK, **bounds)
+            assert p is None or 0.0 <= p <= 1.0
+
     @given(
         st.lists(st.floats(-1e4, 1e4), min_size=3, max_size=12),
         st.floats(-1e5, 1e5),

@@ -183,6 +183,35 @@ def test_hand_made_table_agrees_with_rows(kind):
     close(to_dict(card), to_dict(expected), scale)
 
 
+@pytest.mark.parametrize("kind", [Aggregation.LAST, Aggregation.SUM])
+def test_values_near_the_largest_float_give_no_likelihood_from_a_frame(kind):
+    """A frame's sums, like the rows' points, give no trend floats cannot hold.
+
+    The squares of 1e300 overflow: the rows' fit and the frame's sums both
+    say no likelihood, where the sums alone would have seemed a perfect line.
+    """
+    values = [1e300, 3e300, 2e300, 4e300]
+    start = date(2026, 1, 5)
+    rows = [("k", start + timedelta(days=7 * i), v) for i, v in enumerate(values)]
+    objectives = [
+        Objective(
+            "o",
+            "O",
+            period=Q1,
+            key_results=[KeyResult("k", "K", start=0, target=10, aggregation=kind)],
+        )
+    ]
+    frame = pl.DataFrame(rows, schema=["id", "at", "value"], orient="row")
+    as_of = date(2026, 2, 15)
+    for table in (Checkins.from_rows(rows), Checkins.from_frame(frame.lazy())):
+        card = evaluate(objectives, measurements=table, as_of=as_of)
+        result = card.key_result("k")
+        assert result.probability is None
+        assert result.value == (4e300 if kind is Aggregation.LAST else 1e301)
+        assert card.objective("o").probability is None
+        assert len(card.records("key_results")) == 1
+
+
 def test_a_dask_table_comes_back_as_one_row_per_id_and_cell(monkeypatch):
     """Dask: the query returns a row per id and cell, never the check-ins."""
     rows = [

@@ -99,8 +99,8 @@ def probability_fit(
     sxy = slope * sxx
     sse = max(0.0, syy - slope * sxy)
     fitted = mean_y + slope * (end - mean_t)
-    if not math.isfinite(fitted):
-        return None
+    if not (math.isfinite(fitted) and math.isfinite(syy)):
+        return None  # values near the largest float: no trend, as for points
     s = math.sqrt(sse / (count - 2))
     leverage = (end - mean_t) ** 2 / sxx
     return predictive_chance(

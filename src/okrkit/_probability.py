@@ -172,7 +172,8 @@ def reach_probability(
     in trend form (see :func:`trend_values`).  An open bound is None: an
     increase key result passes ``lower=target``, a decrease ``upper=target``.
 
-    None with fewer than three points or when every time is the same.  A
+    None with fewer than three points, when every time is the same, or
+    when the fit overflows floats (values near the largest float).  A
     perfect line (no residual spread) gives 1.0 or 0.0 by where the fitted
     value falls; landing on a bound counts as inside.
 
@@ -194,6 +195,30 @@ def reach_probability(
         )
     if count < 3:
         return None
+    try:
+        fit = _line(times, values, end)
+    except (OverflowError, ValueError):  # fsum: an overflow, or inf - inf
+        return None
+    if fit is None:
+        return None
+    fitted, sse, mean_t, sxx = fit
+    s = math.sqrt(sse / (count - 2))
+    size = max(abs(y) for y in values)
+    return predictive_chance(
+        fitted, s, count, (end - mean_t) ** 2 / sxx, lower, upper, perfect=1e-12 * size
+    )
+
+
+def _line(
+    times: Sequence[float], values: Sequence[float], end: float
+) -> tuple[float, float, float, float] | None:
+    """Least squares: (fitted value at ``end``, SSE, mean time, Sxx).
+
+    None when every time is the same, or when the fit is not finite in
+    floats (values near the largest float): no trend can be said then,
+    as :func:`~okrkit._pace.forecast` says none.
+    """
+    count = len(times)
     mean_t = math.fsum(times) / count
     mean_y = math.fsum(values) / count
     offsets = [t - mean_t for t in times]
@@ -204,13 +229,9 @@ def reach_probability(
     residuals = [y - mean_y - slope * o for o, y in zip(offsets, values, strict=True)]
     sse = math.fsum(r * r for r in residuals)
     fitted = mean_y + slope * (end - mean_t)
-    if not math.isfinite(fitted):
+    if not (math.isfinite(fitted) and math.isfinite(sse)):
         return None
-    s = math.sqrt(sse / (count - 2))
-    size = max(abs(y) for y in values)
-    return predictive_chance(
-        fitted, s, count, (end - mean_t) ** 2 / sxx, lower, upper, perfect=1e-12 * size
-    )
+    return fitted, sse, mean_t, sxx
 
 
 def predictive_chance(
