@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from operator import mul, sub
 from typing import Literal
 
 from okrkit._aggregation import Aggregation
@@ -203,7 +204,7 @@ def reach_probability(
         return None
     fitted, sse, mean_t, sxx = fit
     s = math.sqrt(sse / (count - 2))
-    size = max(abs(y) for y in values)
+    size = max(map(abs, values))
     return predictive_chance(
         fitted, s, count, (end - mean_t) ** 2 / sxx, lower, upper, perfect=1e-12 * size
     )
@@ -221,13 +222,21 @@ def _line(
     count = len(times)
     mean_t = math.fsum(times) / count
     mean_y = math.fsum(values) / count
-    offsets = [t - mean_t for t in times]
-    sxx = math.fsum(o * o for o in offsets)
+    # C-level passes (one likelihood per key result of an export); fsum is
+    # exact, so the sums are those of the obvious loops.
+    offsets = list(map(sub, times, itertools.repeat(mean_t)))
+    sxx = math.fsum(map(mul, offsets, offsets))
     if sxx == 0:
         return None
-    slope = math.fsum(o * y for o, y in zip(offsets, values, strict=True)) / sxx
-    residuals = [y - mean_y - slope * o for o, y in zip(offsets, values, strict=True)]
-    sse = math.fsum(r * r for r in residuals)
+    slope = math.fsum(map(mul, offsets, values)) / sxx
+    residuals = list(
+        map(
+            sub,
+            map(sub, values, itertools.repeat(mean_y)),
+            map(mul, itertools.repeat(slope), offsets),
+        )
+    )
+    sse = math.fsum(map(mul, residuals, residuals))
     fitted = mean_y + slope * (end - mean_t)
     if not (math.isfinite(fitted) and math.isfinite(sse)):
         return None
