@@ -186,15 +186,15 @@ class CheckinStore:
         if plain is None:
             return None
         keys, values, rows = plain
-        # By value, then (stable) by instant: the series' order, at C level.
+        # In order of value, a later entry for an instant replaces an earlier
+        # one: each instant keeps its largest.  Then only the distinct
+        # instants are sorted, plain floats with no key to call.
         order = sorted(rows, key=values.__getitem__)
-        order.sort(key=keys.__getitem__)
-        # A later entry for an instant replaces an earlier one: the largest.
         at, value = map(keys.__getitem__, order), map(values.__getitem__, order)
         last = dict(zip(at, value, strict=True))
-        instants = list(last)
-        cut = bisect_right(instants, self._until)
-        return instants[:cut], list(last.values())[:cut]
+        instants = sorted(last)
+        del instants[bisect_right(instants, self._until) :]
+        return instants, list(map(last.__getitem__, instants))
 
     def _plain(
         self, id: str
