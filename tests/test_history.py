@@ -243,6 +243,17 @@ def test_repr_and_len():
     assert [card.as_of for card in past] == list(past.dates)
 
 
+def test_in_asks_for_a_date_not_a_scorecard():
+    """``d in history`` is True for its dates only, though iterating gives cards."""
+    past = _past()
+    assert all(day in past for day in past.dates)
+    assert JAN31 in past
+    assert date(2026, 2, 1) not in past
+    assert past[JAN31] not in past  # a scorecard is not a date
+    assert [] not in past  # unhashable: no error, not a date
+    assert "2026-01-31" not in past
+
+
 def test_histories_compare_by_value():
     """Two histories of the same inputs are equal; other dates make them differ."""
     assert _past() == _past()

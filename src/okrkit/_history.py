@@ -261,7 +261,8 @@ class History:
     """Scorecards of one organisation at many dates, made by :func:`history`.
 
     ``history.dates`` are the dates in time order, ``history[d]`` the
-    scorecard at ``d``, ``history.of(id)`` one id's :class:`HistoryRow` at
+    scorecard at ``d`` (``d in history`` tells whether it has one; iterating
+    gives the scorecards in date order), ``history.of(id)`` one id's :class:`HistoryRow` at
     every date, ``history.checkins(id)`` the check-ins behind a key result or
     KPI, ``history.definition(id)`` the objective, key result or KPI itself.
 
@@ -361,6 +362,19 @@ class History:
 
     def __len__(self) -> int:
         return len(self.dates)
+
+    def __contains__(self, day: object) -> bool:
+        """Whether ``day`` is one of the dates (iterating gives scorecards).
+
+        >>> from datetime import date
+        >>> past = history([], measurements={}, dates=[date(2026, 1, 31)])
+        >>> date(2026, 1, 31) in past, date(2026, 2, 1) in past
+        (True, False)
+        """
+        try:
+            return day in self._by_date
+        except TypeError:  # unhashable: not a date
+            return False
 
     def __iter__(self) -> Iterator[Scorecard]:
         """The scorecards, in date order."""
