@@ -40,3 +40,11 @@ def test_evaluate_benchmark_runs_in_every_mode_and_agrees_with_pandas():
         )
         assert f"mode {mode}" in out
         assert "scores agree" in out
+
+
+def test_scaling_benchmark_runs_every_size_in_turns():
+    """Three sizes, each twice the one before, and a ratio per doubling."""
+    out = run("bench_scaling.py", "--scale", "0.005", "--rounds", "1")
+    assert "scale 0.005: 51 objectives" in out
+    assert "scale 0.02: 201 objectives" in out
+    assert out.count("doubling") == 2
