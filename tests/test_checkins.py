@@ -373,9 +373,31 @@ def test_columns_of_different_lengths():
 
 
 def test_a_column_must_be_iterable():
-    """A column that cannot be iterated is a type error."""
-    with pytest.raises(InvalidTypeError, match="field 'column' got 5"):
+    """A column that cannot be iterated is a type error naming the column."""
+    with pytest.raises(InvalidTypeError, match="field 'value' got 5"):
         Checkins.from_columns(id=["a"], at=[D1], value=5)
+    with pytest.raises(InvalidTypeError, match="field 'unit' got 5"):
+        Checkins.from_columns(id=["a"], at=[D1], value=[1], unit=5)
+
+
+@pytest.mark.parametrize("text", ["ab", b"ab", bytearray(b"ab")])
+def test_a_string_is_not_a_column_of_its_characters(text):
+    """id="ab" with two rows would silently make ids 'a' and 'b': refused."""
+    with pytest.raises(InvalidTypeError, match="field 'id' got .*a string is one"):
+        Checkins.from_columns(id=text, at=[D1, D2], value=[1, 2])
+    with pytest.raises(InvalidTypeError, match="field 'note' got"):
+        Checkins.from_columns(id=["a", "b"], at=[D1, D2], value=[1, 2], note=text)
+
+
+def test_pyarrow_arrays_are_columns():
+    """pyarrow arrays (and chunked arrays) give their Python values, like NumPy's."""
+    table = Checkins.from_columns(
+        id=pa.array(["a", "b"]),
+        at=pa.chunked_array([[D1], [D2]]),
+        value=pa.array([1, 2.5]),
+        confidence=pa.array([0.5, None]),
+    )
+    assert table == Checkins.from_rows([("a", D1, 1, 0.5), ("b", D2, 2.5, None)])
 
 
 # -- reading ----------------------------------------------------------------------

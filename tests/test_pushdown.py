@@ -420,6 +420,27 @@ def test_ids_that_are_not_text_are_read_row_by_row():
     assert table.ids == ("k",)
 
 
+def test_confidences_that_are_not_numbers_are_read_row_by_row():
+    """Text confidences: the bad row is named, not a cast error from the engine."""
+    lazy = pl.LazyFrame(
+        {"id": ["k", "k"], "at": [date(2026, 1, 5)] * 2, "value": [1.0, 2.0]}
+    ).with_columns(pl.Series("c", ["0.5", "high"]))
+    with pytest.raises(InvalidTypeError, match=r"row 0 .id 'k'.: field 'confidence'"):
+        Checkins.from_frame(lazy, confidence="c")
+    numbers = lazy.with_columns(pl.Series("c", [0.5, None]))
+    assert Checkins.from_frame(numbers, confidence="c").frame is not None  # kept
+
+
+def test_column_names_must_be_unique():
+    """pandas allows two columns of one name; which one is meant cannot be said."""
+    frame = pd.DataFrame(
+        [["k", pd.Timestamp("2026-01-05"), 1.0, 2.0]],
+        columns=["id", "at", "value", "value"],
+    )
+    with pytest.raises(InvalidValueError, match=r"field 'frame' got \['value'\]"):
+        Checkins.from_frame(frame)
+
+
 def test_the_query_filters_and_orders_only_when_it_must(monkeypatch):
     """No id filter in an evaluation, no row order without SUM or COUNT trends."""
     import okrkit._store

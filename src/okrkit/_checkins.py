@@ -169,8 +169,9 @@ field 'value' got nan; expected a finite real number.
         """Build a table from columns of equal length.
 
         ``unit`` is None, one unit for every row, or a column of units (None
-        for no unit).  A column is any iterable; NumPy arrays (datetime64
-        included) and pandas or polars Series are converted in one pass.
+        for no unit).  A column is any iterable but a string; NumPy arrays
+        (datetime64 included), pyarrow arrays and pandas or polars Series are
+        converted in one pass.
 
         >>> from datetime import date
         >>> table = Checkins.from_columns(
@@ -206,11 +207,12 @@ but column 'id' has 1; expected one item per row in every column.
         """Build a table from the named columns of any data frame narwhals reads.
 
         pandas, polars (eager or lazy), pyarrow, DuckDB, Dask, PySpark...
-        A frame with a date or datetime ``at`` column and a numeric
-        ``value`` column is kept, not collected: every row is checked in
-        the frame's own engine, and an evaluation sums the check-ins there
-        by id and window (see the how-to "Check-ins from a database or a
-        DataFrame"); reading the table's columns collects it.  Any other
+        A frame with text ids, a date or datetime ``at`` column and numeric
+        ``value`` (and ``confidence``) columns is kept, not collected: every
+        row is checked in the frame's own engine, and an evaluation sums the
+        check-ins there by id and window (see the how-to "Check-ins from a
+        database or a DataFrame"); reading the table's columns collects it.
+        Any other
         frame, or one with ``unit_column``, is read into columns at once.
         Datetime columns give datetimes (naive or aware, as stored), date
         columns dates, numeric columns floats; nulls in ``id``, ``at`` or
@@ -255,7 +257,9 @@ but column 'id' has 1; expected one item per row in every column.
             )
         _native(nw, frame)
         _pushdown.check_schema(nw, frame, list(zip(_FRAME_FIELDS, names, strict=True)))
-        if unit_column is None and _pushdown.pushable(nw, frame, id, at, value, note):
+        if unit_column is None and _pushdown.pushable(
+            nw, frame, id, at, value, note, confidence
+        ):
             source = _pushdown.Frame(
                 nw, frame, id=id, at=at, value=value, confidence=confidence, note=note
             )
@@ -475,6 +479,15 @@ def _native(nw: Any, frame: Any) -> None:
             expected="a data frame narwhals supports (pandas, polars, pyarrow, "
             "DuckDB, Dask, PySpark...)",
         ) from exc
+    except nw.exceptions.DuplicateError as exc:  # pandas allows two "value"s
+        columns = list(getattr(frame, "columns", ()))
+        twice = sorted({str(c) for c in columns if columns.count(c) > 1})
+        raise InvalidValueError(
+            subject="Checkins.from_frame",
+            field="frame",
+            value=twice or frame,
+            expected="a frame whose column names are unique",
+        ) from exc
 
 
 def _rebuild(*columns: tuple[Any, ...]) -> Checkins:
@@ -531,7 +544,7 @@ def _columns(
     """The given columns as tuples of one length (optional ones may be None)."""
     named = {"id": ids, "at": ats, "value": values, "confidence": confidences}
     named["note"] = notes
-    columns = [None if col is None else _column(col) for col in named.values()]
+    columns = [None if col is None else _column(n, col) for n, col in named.items()]
     count = len(columns[0] or ())
     for name, column in zip(named, columns, strict=True):
         if column is not None and len(column) != count:
@@ -546,19 +559,29 @@ def _columns(
     return columns
 
 
-def _column(column: Iterable[object]) -> tuple[Any, ...]:
+def _column(name: str, column: Iterable[object]) -> tuple[Any, ...]:
     if type(column) is tuple:
         return column
+    if isinstance(column, (str, bytes, bytearray)):
+        # Iterable, but as its characters: never what a caller means.
+        raise InvalidTypeError(
+            subject="Checkins",
+            field=name,
+            value=column,
+            expected="a column of values, one per row (a string is one value)",
+        )
     if type(column).__module__ == "numpy" and getattr(column, "ndim", 0) >= 1:
         return _numpy_column(column)
     if hasattr(column, "to_list"):  # a pandas or polars Series: one C pass
         column = column.to_list()
+    elif hasattr(column, "to_pylist"):  # a pyarrow Array or ChunkedArray
+        column = column.to_pylist()
     try:
         return tuple(column)
     except TypeError as exc:
         raise InvalidTypeError(
             subject="Checkins",
-            field="column",
+            field=name,
             value=column,
             expected="a column: a sequence or another iterable of values",
         ) from exc
@@ -791,7 +814,7 @@ def _unit_column(unit: object, ids: tuple[str, ...]) -> tuple[str | None, ...]:
         return (None,) * count
     if isinstance(unit, str) or is_unit(unit):
         return (_normalize("Checkins", unit),) * count
-    units = _column(unit)  # type: ignore[arg-type]
+    units = _column("unit", unit)  # type: ignore[arg-type]
     if len(units) != count:
         raise InvalidValueError(
             f"Checkins: column 'unit' has {len(units)} items but column 'id' has "

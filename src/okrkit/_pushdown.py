@@ -220,23 +220,33 @@ def _at_kind(nw: Any, dtype: Any) -> str | None:
 
 
 def pushable(
-    nw: Any, frame: Any, id: str, at: str, value: str, note: str | None
+    nw: Any,
+    frame: Any,
+    id: str,
+    at: str,
+    value: str,
+    note: str | None,
+    confidence: str | None = None,
 ) -> bool:
     """Whether the frame's engine can summarize it: text ids, dates, numbers.
 
     Notes only order check-ins that tie in everything else, so a string
     column of them is checked and then left where it is.  Any other column
-    type (ids as numbers or categories, say) is read row by row, where each
-    value is checked as ``Measurement`` would.
+    type (ids as numbers or categories, confidences as text, say) is read
+    row by row, where each value is checked as ``Measurement`` would.
     """
     schema = nw.from_native(frame).lazy().collect_schema()
     return (
         schema[id] == nw.String
         and _at_kind(nw, schema[at]) is not None
-        and schema[value].is_numeric()
-        and schema[value] != nw.Boolean
+        and _number(nw, schema[value])
         and (note is None or schema[note] == nw.String)
+        and (confidence is None or _number(nw, schema[confidence]))
     )
+
+
+def _number(nw: Any, dtype: Any) -> bool:
+    return bool(dtype.is_numeric()) and dtype != nw.Boolean
 
 
 def summarize(
