@@ -420,15 +420,31 @@ def test_ids_that_are_not_text_are_read_row_by_row():
     assert table.ids == ("k",)
 
 
-def test_confidences_that_are_not_numbers_are_read_row_by_row():
-    """Text confidences: the bad row is named, not a cast error from the engine."""
+@pytest.mark.parametrize("kind", [pl.String, pl.Boolean])
+def test_confidences_that_are_not_numbers_are_named_by_row(kind):
+    """Text or booleans: the bad row is named, not a cast error from the engine."""
     lazy = pl.LazyFrame(
-        {"id": ["k", "k"], "at": [date(2026, 1, 5)] * 2, "value": [1.0, 2.0]}
-    ).with_columns(pl.Series("c", ["0.5", "high"]))
-    with pytest.raises(InvalidTypeError, match=r"row 0 .id 'k'.: field 'confidence'"):
-        Checkins.from_frame(lazy, confidence="c")
-    numbers = lazy.with_columns(pl.Series("c", [0.5, None]))
-    assert Checkins.from_frame(numbers, confidence="c").frame is not None  # kept
+        {"id": ["k", "j"], "at": [date(2026, 1, 5)] * 2, "value": [1.0, 2.0]}
+    )
+    confidences = ["0.5", None] if kind == pl.String else [None, True]
+    bad = lazy.with_columns(pl.Series("c", confidences, dtype=kind))
+    row, id_ = (0, "k") if kind == pl.String else (1, "j")
+    with pytest.raises(InvalidValueError, match=rf"row .id '{id_}', at 2026-01-05"):
+        Checkins.from_frame(bad, confidence="c")
+    with pytest.raises(InvalidValueError, match=rf"row {row} .id '{id_}'.: field 'c"):
+        Checkins.from_frame(bad.collect(), confidence="c")
+
+
+def test_a_confidence_column_of_nulls_only_is_kept():
+    """All nulls is no confidence, whatever type the engine gave the column."""
+    rows = [("k", date(2026, 1, 5), 1.0), ("k", date(2026, 1, 9), 2.0)]
+    frame = pd.DataFrame(rows, columns=["id", "at", "value"])
+    frame["at"] = pd.to_datetime(frame["at"])
+    frame["c"] = None  # pandas: a column of objects
+    for kept in (frame, dd.from_pandas(frame, npartitions=1), pl.from_pandas(frame)):
+        table = Checkins.from_frame(kept, confidence="c")
+        assert table.frame is kept  # kept, not collected
+        assert table.confidences == (None, None)
 
 
 def test_column_names_must_be_unique():

@@ -207,8 +207,8 @@ but column 'id' has 1; expected one item per row in every column.
         """Build a table from the named columns of any data frame narwhals reads.
 
         pandas, polars (eager or lazy), pyarrow, DuckDB, Dask, PySpark...
-        A frame with text ids, a date or datetime ``at`` column and numeric
-        ``value`` (and ``confidence``) columns is kept, not collected: every
+        A frame with text ids, a date or datetime ``at`` column and a
+        numeric ``value`` column is kept, not collected: every
         row is checked in the frame's own engine, and an evaluation sums the
         check-ins there by id and window (see the how-to "Check-ins from a
         database or a DataFrame"); reading the table's columns collects it.
@@ -257,9 +257,7 @@ but column 'id' has 1; expected one item per row in every column.
             )
         _native(nw, frame)
         _pushdown.check_schema(nw, frame, list(zip(_FRAME_FIELDS, names, strict=True)))
-        if unit_column is None and _pushdown.pushable(
-            nw, frame, id, at, value, note, confidence
-        ):
+        if unit_column is None and _pushdown.pushable(nw, frame, id, at, value, note):
             source = _pushdown.Frame(
                 nw, frame, id=id, at=at, value=value, confidence=confidence, note=note
             )

@@ -220,20 +220,16 @@ def _at_kind(nw: Any, dtype: Any) -> str | None:
 
 
 def pushable(
-    nw: Any,
-    frame: Any,
-    id: str,
-    at: str,
-    value: str,
-    note: str | None,
-    confidence: str | None = None,
+    nw: Any, frame: Any, id: str, at: str, value: str, note: str | None
 ) -> bool:
     """Whether the frame's engine can summarize it: text ids, dates, numbers.
 
     Notes only order check-ins that tie in everything else, so a string
     column of them is checked and then left where it is.  Any other column
-    type (ids as numbers or categories, confidences as text, say) is read
-    row by row, where each value is checked as ``Measurement`` would.
+    type (ids as numbers or categories, say) is read row by row, where each
+    value is checked as ``Measurement`` would.  A confidence column of any
+    type is kept: all nulls is no confidence (pandas stores that as
+    objects), and :func:`check_frame` names a row with anything else.
     """
     schema = nw.from_native(frame).lazy().collect_schema()
     return (
@@ -241,7 +237,6 @@ def pushable(
         and _at_kind(nw, schema[at]) is not None
         and _number(nw, schema[value])
         and (note is None or schema[note] == nw.String)
-        and (confidence is None or _number(nw, schema[confidence]))
     )
 
 
@@ -569,12 +564,16 @@ def check_frame(source: Frame, subject: str) -> None:
         ("value", ~value.cast(nw.Float64).is_finite(), "a finite real number"),
     ]
     if source.confidence is not None:
-        confidence = nw.col(source.confidence).cast(nw.Float64)
+        given = nw.col(source.confidence)
+        if _number(nw, source.lazy.collect_schema()[source.confidence]):
+            confidence = given.cast(nw.Float64)
+            bad = ~confidence.is_finite() | (confidence < 0) | (confidence > 1)
+        else:  # text, booleans, objects: only nulls (no confidence) are fine
+            bad = nw.lit(True)
         problems.append(
             (
                 "confidence",
-                ~confidence.is_null()
-                & (~confidence.is_finite() | (confidence < 0) | (confidence > 1)),
+                ~given.is_null() & bad,
                 "a probability between 0 and 1, or None",
             )
         )
