@@ -371,3 +371,34 @@ def test_cascade_errors_name_the_callers_subject():
     lone = Objective("o", "O", period=Q1)
     with pytest.raises(InvalidTypeError, match=r"^evaluate: field 'objectives'"):
         Cascade.build(lone, subject="evaluate")  # type: ignore[arg-type]
+
+
+def test_bad_check_ins_are_named_by_the_function_called():
+    """history, evaluate_key_result and evaluate_kpi name themselves, not evaluate."""
+    from okrkit import KPI, evaluate_key_result, evaluate_kpi, history
+
+    kr = KeyResult("k", "K", start=0, target=1)
+    nps = KPI(
+        "nps",
+        "NPS",
+        direction=Direction.HIGHER_IS_BETTER,
+        thresholds=Thresholds.higher_is_better(red_below=0, green_from=30),
+    )
+    calls = {
+        "history": lambda m: history(
+            [Objective("o", "O", period=Q1, key_results=[kr])],
+            measurements=m,
+            dates=[D],
+        ),
+        "evaluate_key_result": lambda m: evaluate_key_result(kr, m, period=Q1, as_of=D),
+        "evaluate_kpi": lambda m: evaluate_kpi(nps, m, as_of=D),
+        "evaluate": lambda m: evaluate(
+            [Objective("o", "O", period=Q1, key_results=[kr])],
+            measurements=m,
+            as_of=D,
+        ),
+    }
+    for name, call in calls.items():
+        id_ = "nps" if name == "evaluate_kpi" else "k"
+        with pytest.raises(InvalidTypeError, match=rf"^{name}: field .measurements"):
+            call({id_: 5})

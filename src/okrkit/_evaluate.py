@@ -124,6 +124,7 @@ def prepare(
         edges=edges,
         ids=plan.wanted().keys(),
         running=plan.running_totals(),
+        subject=subject,
     )
     unknown = plan.check_ids(store.given(), refuse_unknown=policy == "error")
     return plan, store, cut + unused_check_ins(unknown)

@@ -93,9 +93,9 @@ def history(
     check_tz("history", tz)
     days = _dates(dates, tz)
     # Read one-shot iterables (generators) once: every date reads them again.
-    given: Measurements = (
-        measurements if isinstance(measurements, Checkins) else stable(measurements)
-    )
+    given: Measurements = measurements
+    if not isinstance(measurements, Checkins):
+        given = stable(measurements, "history")
     cards, numbers_over_time = _evaluate_each(
         objectives,
         kpis=kpis,

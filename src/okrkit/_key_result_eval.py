@@ -108,7 +108,7 @@ def evaluate_key_result(
     at = clock.instant(as_of)
     if not isinstance(measurements, Mapping):
         measurements = {key_result.id: measurements}
-    store = CheckinStore(measurements, clock, at)
+    store = CheckinStore(measurements, clock, at, subject="evaluate_key_result")
     view = View.of(period, as_of, at, clock)
     if key_result.kpi is not None:
         if not isinstance(kpi, KPI) or kpi.id != key_result.kpi:

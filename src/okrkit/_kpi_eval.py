@@ -80,7 +80,7 @@ last measured 2026-03-02.')
             )
         measurements = {kpi.id: measurements}
     at = clock.instant(as_of)
-    store = CheckinStore(measurements, clock, at)
+    store = CheckinStore(measurements, clock, at, subject="evaluate_kpi")
     return kpi_result(
         kpi,
         kpi_series(kpi, store),

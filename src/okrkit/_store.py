@@ -64,6 +64,7 @@ class CheckinStore:
         edges: Sequence[Edge] = (),
         ids: Collection[str] = (),
         running: bool = True,
+        subject: str = "evaluate",
     ):
         """Read ``measurements`` up to the instant ``until``.
 
@@ -71,7 +72,7 @@ class CheckinStore:
         at every date.  A frame's table is summarized for ``ids`` by the
         cells between ``edges`` (every window the evaluation reads begins
         and ends on one); ``running`` asks for the sums a SUM or COUNT
-        trend needs.
+        trend needs.  ``subject`` names the caller in error messages.
         """
         self._running = running
         self._edges = edges
@@ -90,7 +91,7 @@ class CheckinStore:
         if isinstance(measurements, Checkins):
             self._table = measurements
         else:
-            self._mapping = stable(measurements)
+            self._mapping = stable(measurements, subject)
 
     def given(self) -> frozenset[str]:
         """The ids the caller gave check-ins for (a frame's: worked out once).
@@ -317,10 +318,15 @@ def _last_of(
     return max(map(values.__getitem__, there)), measured
 
 
-def stable(measurements: object) -> dict[str, MeasurementSource]:
-    """Check the mapping, and read one-shot iterables (generators) once."""
+def stable(
+    measurements: object, subject: str = "evaluate"
+) -> dict[str, MeasurementSource]:
+    """Check the mapping, and read one-shot iterables (generators) once.
+
+    ``subject`` is the function the caller called, for the error messages.
+    """
     _validate.of_type(
-        "evaluate",
+        subject,
         "measurements",
         measurements,
         Mapping,
@@ -335,7 +341,7 @@ def stable(measurements: object) -> dict[str, MeasurementSource]:
             stable[id_] = list(items)
         else:
             raise InvalidTypeError(
-                subject="evaluate",
+                subject=subject,
                 field=f"measurements[{id_!r}]",
                 value=items,
                 expected="an iterable of Measurement or a Series",
