@@ -208,12 +208,12 @@ but column 'id' has 1; expected one item per row in every column.
 
         pandas, polars (eager or lazy), pyarrow, DuckDB, Dask, PySpark...
         A frame with text ids, a date or datetime ``at`` column and a
-        numeric ``value`` column is kept, not collected: every
-        row is checked in the frame's own engine, and an evaluation sums the
+        numeric ``value`` column is kept, not collected: every row is
+        checked in the frame's own engine, and an evaluation sums the
         check-ins there by id and window (see the how-to "Check-ins from a
         database or a DataFrame"); reading the table's columns collects it.
-        Any other
-        frame, or one with ``unit_column``, is read into columns at once.
+        Any other frame, or one with ``unit_column``, is read into columns
+        at once.
         Datetime columns give datetimes (naive or aware, as stored), date
         columns dates, numeric columns floats; nulls in ``id``, ``at`` or
         ``value`` are errors naming the row.  ``unit`` is one unit for

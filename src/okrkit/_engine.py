@@ -308,10 +308,11 @@ class Engine:
             probability=later(partial(self._chance, objective.id, threshold)),
             # Shares and words cost more than the score: made when read.
             contributions=later(partial(self._contributions, objective.id)),
-            reason=later(partial(self._objective_reason, objective, krs)),
+            reason=later(partial(self._reason_of, objective, krs)),
         )
 
-    def _objective_reason(self, objective: Objective, krs: list[Scored]) -> str:
+    def _reason_of(self, objective: Objective, krs: list[Scored]) -> str:
+        """An objective's reason, from its roll-up and its key results' scores."""
         view = self.plan.views[objective.period]
         children = self._children(objective)
         return _objective_reason(

@@ -262,9 +262,10 @@ class History:
 
     ``history.dates`` are the dates in time order, ``history[d]`` the
     scorecard at ``d`` (``d in history`` tells whether it has one; iterating
-    gives the scorecards in date order), ``history.of(id)`` one id's :class:`HistoryRow` at
-    every date, ``history.checkins(id)`` the check-ins behind a key result or
-    KPI, ``history.definition(id)`` the objective, key result or KPI itself.
+    gives the scorecards in date order), ``history.of(id)`` one id's
+    :class:`HistoryRow` at every date, ``history.checkins(id)`` the
+    check-ins behind a key result or KPI, ``history.definition(id)`` the
+    objective, key result or KPI itself.
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Objective, Period
