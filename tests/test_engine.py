@@ -402,3 +402,47 @@ class TestDeepCascades:
             [one(incidents)], measurements={"k": [Measurement(D, 3)]}, as_of=MID
         )
         assert "toward 1 incident (" in card["k"].reason
+
+
+# -- pace status: the engine's own comparison equals Pace.status ------------------
+
+
+@given(
+    st.none() | st.floats(-2.0, 3.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.sampled_from([1.0, 0.7, 1.5]),
+)
+def test_the_engines_status_is_pace_status(score, expected, a, b, target):
+    """Options.status skips re-checking the engine's floats and says the same."""
+    from okrkit._plan import Options
+    from okrkit.scoring import Linear, Pace
+
+    pace = Pace(on_track=max(a, b), at_risk=min(a, b))
+    options = Options.of(
+        "test", scoring=Linear(target_score=target), rollup=None, pace=pace, tz=UTC
+    )
+    want = pace.status(score, expected, target_score=target)
+    assert options.status(score, expected) is want
+
+
+def test_a_pace_subclass_and_a_bad_score_go_through_pace_status():
+    """A subclass judges for itself; a score that is not finite is refused by name."""
+    import attrs
+
+    from okrkit._plan import Options
+    from okrkit._status import Status
+    from okrkit.scoring import Pace
+
+    @attrs.frozen
+    class Never(Pace):
+        def status(self, score, expected, *, target_score=1.0):
+            return Status.RED
+
+    options = Options.of("test", scoring=None, rollup=None, pace=Never(), tz=UTC)
+    assert options.status(1.0, 0.0) is Status.RED
+    plain = Options.of("test", scoring=None, rollup=None, pace=None, tz=UTC)
+    assert plain.status(1.0, 0.0) is Status.GREEN
+    with pytest.raises(InvalidValueError, match="Pace.status: field 'score' got inf"):
+        plain.status(float("inf"), 0.5)

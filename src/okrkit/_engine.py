@@ -439,7 +439,7 @@ def roll_up(
     """An objective's score, status and grade from its items' counted scores."""
     weights = [weight for _, weight, _ in items]
     score = rolled_score(objective, weights, [score for _, _, score in items], options)
-    status = options.pace.status(score, view.elapsed, target_score=options.target_score)
+    status = options.status(score, view.elapsed)
     grade = None
     if score is not None and options.grading is not None:
         grade = options.grading.grade(score, committed=objective.committed)

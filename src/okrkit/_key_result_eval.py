@@ -422,7 +422,7 @@ def score_numbers(
         progress = score = driven[1]
     elif value is not None:
         progress, score, grade = score_value(kr, value, context, options)
-    status = options.pace.status(score, expected, target_score=options.target_score)
+    status = options.status(score, expected)
     return Scored(
         reading, view, committed, progress, score, status, grade, expected, when, driven
     )

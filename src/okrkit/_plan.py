@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, tzinfo
+from math import isfinite
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -132,6 +133,24 @@ class Options:
             grading=scoring if isinstance(scoring, Grading) else None,
             target_score=target_score,
         )
+
+    def status(self, score: float | None, expected: float) -> Status:
+        """``pace.status`` of an engine's score, against ``expected`` progress.
+
+        The engine's numbers are checked already, so okrkit's own ``Pace``
+        compares them without checking them again (once per key result and
+        objective); a subclass, or a score that is not finite, goes through
+        ``Pace.status`` itself.
+        """
+        pace = self.pace
+        if type(pace) is not Pace or (score is not None and not isfinite(score)):
+            return pace.status(score, expected, target_score=self.target_score)
+        if score is None:
+            return Status.NO_DATA
+        on_track, at_risk = pace._bounds(expected, self.target_score)
+        if score >= on_track:
+            return Status.GREEN
+        return Status.AMBER if score >= at_risk else Status.RED
 
 
 @attrs.frozen
