@@ -147,10 +147,7 @@ class Options:
             return pace.status(score, expected, target_score=self.target_score)
         if score is None:
             return Status.NO_DATA
-        on_track, at_risk = pace._bounds(expected, self.target_score)
-        if score >= on_track:
-            return Status.GREEN
-        return Status.AMBER if score >= at_risk else Status.RED
+        return pace._status(score, expected, self.target_score)
 
 
 @attrs.frozen

@@ -569,6 +569,10 @@ class Pace:
         if score is None:
             return Status.NO_DATA
         score = _validate.real(subject, "score", score)
+        return self._status(score, expected, target_score)
+
+    def _status(self, score: float, expected: float, target_score: float) -> Status:
+        """:meth:`status` of checked floats: the comparison alone."""
         on_track, at_risk = self._bounds(expected, target_score)
         if score >= on_track:
             return Status.GREEN
