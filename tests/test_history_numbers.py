@@ -184,7 +184,19 @@ def assert_parity(objectives, *, kpis=(), measurements, dates, **options):
     for id_ in ids_of(objectives, kpis):
         check_of(past, cards, id_)
     check_records(past, cards)
+    check_leading(past)
     return past, cards
+
+
+def check_leading(past: History):
+    """A track that knows its leading Nones counts them right (roll-ups trust it)."""
+    timeline = past._timeline
+    assert timeline is not None
+    for id_, track in timeline.tracks.items():
+        if track.leading is not None:
+            missing = [score is None for score in track.score]
+            expected = [True] * track.leading + [False] * (len(missing) - track.leading)
+            assert missing == expected, f"{id_}: {track.leading} for {track.score}"
 
 
 # -- 1. generated organisations (KPI-linked key results included) --------------------

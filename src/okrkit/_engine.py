@@ -476,15 +476,20 @@ def rolled_scores(
     weights: Sequence[float],
     columns: Sequence[Sequence[float | None]],
     options: Options,
+    *,
+    complete: bool = False,
 ) -> list[float | None]:
     """:func:`rolled_score` at many dates: ``columns[i]`` holds item i's scores.
 
     The default mean of items none of which is skipped is worked out for
     all dates at once; anything else takes the single path date by date.
+    ``complete``: the caller knows no column holds None (not looked at again).
     """
     if not columns:
         return []
-    if options.rollup.combine is weighted_mean and all(None not in c for c in columns):
+    if options.rollup.combine is weighted_mean and (
+        complete or all(None not in c for c in columns)
+    ):
         checked = cast("Sequence[Sequence[float]]", columns)
         means = _weighted_means_of(checked, weights)
         if means is not None:

@@ -22,7 +22,7 @@ the engine's own functions, from the tracks made before it.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import partial
@@ -64,7 +64,8 @@ _GREEN, _AMBER, _RED, _NO_DATA = Status.GREEN, Status.AMBER, Status.RED, Status.
 class Track:
     """One id's numbers at every date of a timeline (None: not its kind's).
 
-    Forecasts are worked out when first read, as in a scorecard.
+    ``leading``, when known, counts the dates with no score, all before the
+    first date with one.  Forecasts are worked out when first read, as in a scorecard.
     """
 
     __slots__ = (
@@ -72,6 +73,7 @@ class Track:
         "_forecasts",
         "expected",
         "kind",
+        "leading",
         "progress",
         "score",
         "status",
@@ -92,8 +94,12 @@ class Track:
         expected: Sequence[float | None],
         status: Sequence[Status],
         forecast: Callable[[], tuple[float | None, ...]] | None = None,
+        leading: int | None = None,
     ) -> None:
         self.kind, self.title, self.unit = kind, title, unit
+        # How many scores are None before the first that is not, when none
+        # after it is (None: not known).  A roll-up then need not look.
+        self.leading = leading
         self.value = tuple(value)
         self.progress = tuple(progress)
         self.score = tuple(score)
@@ -261,7 +267,11 @@ def _walked(
             positions = _window_ends(times[lo:], 0, cuts, before=0)
             columns = _last_columns(kr, values[lo:], positions, options.scoring)
             if columns is not None:
-                return _walked_track(kr, *columns, cuts, options, forecasts)
+                # The dates before the first check-in see position 0 (no
+                # score); the positions never go down, the dates being in
+                # time order, so those dates come first.
+                leading = bisect_right(positions, 0)
+                return _walked_track(kr, *columns, cuts, options, forecasts, leading)
     else:
         series = store.series(kr.id, kr.unit)
         if not isinstance(series, Series):
@@ -313,6 +323,7 @@ def _walked_track(
     cuts: _Cuts,
     options: Options,
     forecasts: Callable[[], tuple[float | None, ...]],
+    leading: int | None = None,
 ) -> Track:
     """A walked key result's track from its columns at the dates."""
     return Track(
@@ -325,6 +336,7 @@ def _walked_track(
         expected=cuts.elapsed,
         status=_statuses(score, cuts, options),
         forecast=forecasts,
+        leading=leading,
     )
 
 
@@ -491,14 +503,16 @@ def _objective_track(
     no_data = options.rollup.no_data
     krs, children = rolled_parts(plan, objective)
     own = cuts[objective.period]
-    items = [(kr.weight, tracks[kr.id].score, own.started) for kr in krs]
+    items = [(kr.weight, tracks[kr.id], own.started) for kr in krs]
     for child in children:
         found = cascade.objective(child)
-        items.append((found.weight, tracks[child].score, cuts[found.period].started))
+        items.append((found.weight, tracks[child], cuts[found.period].started))
     weights = [weight for weight, _, _ in items]
     # Each item's score as the roll-up counts it, then one row per date.
-    counted = [_counted(scores, started, no_data) for _, scores, started in items]
-    score = rolled_scores(objective, weights, counted, options)
+    counted = [_counted(track, started, no_data) for _, track, started in items]
+    complete = all(whole for _, whole in counted)
+    columns = [column for column, _ in counted]
+    score = rolled_scores(objective, weights, columns, options, complete=complete)
     if not score:  # nothing to roll up: no score at any date
         score = [None] * len(own.views)
     return Track(
@@ -509,24 +523,32 @@ def _objective_track(
         score=score,
         expected=own.elapsed,
         status=_statuses(score, own, options),
+        # Looked at once here, not by every parent that rolls it up.
+        leading=0 if None not in score else None,
     )
 
 
 def _counted(
-    scores: Sequence[float | None], started: Sequence[bool], no_data: str
-) -> Sequence[float | None]:
-    """:func:`counted_score` at each date.
+    track: Track, started: Sequence[bool], no_data: str
+) -> tuple[Sequence[float | None], bool]:
+    """:func:`counted_score` at each date; whether every date has a counted score.
 
     A key result has no score only until its first check-in, so only the
-    first dates' scores are looked at one by one.
+    first dates' scores are looked at one by one (the track may know how
+    many: then the rest are not looked at).
     """
-    if None not in scores:
-        return scores
-    first = _leading_nones(scores)
-    if None in scores[first:]:
-        return list(map(counted_score, scores, started, repeat(no_data)))
-    head = map(counted_score, scores[:first], started[:first], repeat(no_data))
-    return [*head, *scores[first:]]
+    scores, first = track.score, track.leading
+    if first is None:
+        if None not in scores:
+            return scores, True
+        first = _leading_nones(scores)
+        if None in scores[first:]:
+            counted = list(map(counted_score, scores, started, repeat(no_data)))
+            return counted, None not in counted
+    if not first:
+        return scores, True
+    head = list(map(counted_score, scores[:first], started[:first], repeat(no_data)))
+    return [*head, *scores[first:]], None not in head
 
 
 def _leading_nones(items: Sequence[object]) -> int:
