@@ -3,7 +3,6 @@
 import copy
 import json
 import pickle
-import time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -107,21 +106,21 @@ class TestBuild:
 class TestSpeedAndCopies:
     @pytest.mark.parametrize("duplicate", [False, True])
     def test_many_key_results_take_linear_time(self, duplicate):
-        """16,000 key results are checked for duplicates in linear time.
+        """160,000 key results are checked for duplicates in linear time.
 
-        Counting each id in the list took 3.5 s; a set takes milliseconds.  The
-        bound is loose (a shared machine), and still far below the old time.
+        Counting each id in the list took 3.5 s for 16,000; for ten times
+        as many it would take about six minutes, so the suite would time
+        out.  A set takes a fraction of a second.  No clock is read: a
+        timed assertion fails on a busy machine.
         """
-        krs = [kr(f"k{i}") for i in range(16_000)]
+        krs = [kr(f"k{i}") for i in range(160_000)]
         if duplicate:
             krs.append(kr("k0"))
-        began = time.perf_counter()
         if duplicate:
             with pytest.raises(InvalidValueError, match=r"got \['k0'\]"):
                 objective(key_results=krs)
         else:
-            assert len(objective(key_results=krs).key_results) == 16_000
-        assert time.perf_counter() - began < 0.5
+            assert len(objective(key_results=krs).key_results) == 160_000
 
     def test_evolve_checks_again(self):
         """attrs.evolve runs the same checks and cleaning."""

@@ -8,7 +8,6 @@ import math
 import pickle
 import subprocess
 import sys
-import time
 from datetime import date, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -94,11 +93,14 @@ def test_units_of_one_kind_still_convert():
     "name", ["m**9**9**9", "m ** 1e400", "m^99", "m**(2)", "m⁹⁹⁹", "m*" * 150 + "m"]
 )
 def test_unit_expressions_that_could_run_long_are_refused_quickly(name):
-    """Item 22: huge or chained exponents and long expressions are refused fast."""
-    began = time.perf_counter()
+    """Item 22: huge or chained exponents and long expressions are refused.
+
+    Refused before pint works anything out: evaluating 9**9**9 would not
+    finish, so the suite itself would time out (no clock read here: a
+    timed assertion fails on a busy machine).
+    """
     with pytest.raises(UnknownUnitError, match="exponents are plain numbers"):
         units.parse_unit(name)
-    assert time.perf_counter() - began < 0.5
 
 
 def test_small_exponents_still_parse():
@@ -343,16 +345,17 @@ def _chain(n):
 
 
 def test_depth_of_a_deep_chain_is_linear():
-    """Item 24: building a 10,000-deep chain and every depth takes under 0.5 s."""
-    objectives = _chain(10_000)
-    took = []
-    for _ in range(3):  # the best of three, so a busy machine does not fail it
-        began = time.perf_counter()
-        cascade = Cascade.build(objectives)
-        depths = [cascade.depth(o.id) for o in objectives]
-        took.append(time.perf_counter() - began)
-    assert min(took) < 0.5
-    assert depths[-1] == 9_999
+    """Item 24: a 100,000-deep chain builds, and every depth is right.
+
+    Far deeper than the recursion limit, so nothing recurses; and deep
+    enough that a walk up the parents per objective (5e9 steps) would not
+    finish, so the suite would time out.  No clock is read: a timed
+    assertion fails on a busy machine.
+    """
+    objectives = _chain(100_000)
+    cascade = Cascade.build(objectives)
+    depths = [cascade.depth(o.id) for o in objectives]
+    assert depths == list(range(100_000))
 
 
 def test_render_caps_its_indentation():
