@@ -513,6 +513,64 @@ def test_relative_and_kpi_linked_key_results_match_evaluate(org, data):
     assert_parity(objectives, kpis=kpis, measurements=measurements, dates=days)
 
 
+def _relative_before_its_period(aggregation, ratio):
+    """A relative key result on a KPI with check-ins around its period's start."""
+    thresholds = Thresholds.higher_is_better(red_below=100, green_from=200)
+    up = Direction.HIGHER_IS_BETTER
+    if ratio:
+        kpi = KPI.ratio(
+            "visits", "Visits", numerator="n", denominator="d", direction=up,
+            thresholds=thresholds, aggregation=aggregation,
+        )  # fmt: skip
+    else:
+        kpi = KPI("visits", "Visits", direction=up, thresholds=thresholds,
+                  aggregation=aggregation)  # fmt: skip
+    q1 = Period.quarter(2026, 1)
+    kr = KeyResult.relative("rel", "Traffic up 20 %", kpi="visits", change=0.2)
+    days = [date(2025, 9, 20), date(2025, 10, 15), date(2025, 12, 20),
+            date(2025, 12, 28), date(2026, 1, 10)]  # fmt: skip
+    ids = ("n", "d") if ratio else ("visits",)
+    measurements = {
+        id_: [Measurement(day, 100.0 + 10 * i + 5 * j) for i, day in enumerate(days)]
+        for j, id_ in enumerate(ids)
+    }
+    objectives = [Objective("o", "O", period=q1, key_results=[kr])]
+    return objectives, [kpi], measurements
+
+
+@pytest.mark.parametrize("ratio", [False, True])
+@pytest.mark.parametrize(
+    "aggregation", [Aggregation.LAST, Aggregation.SUM, Aggregation.MEAN]
+)
+@pytest.mark.parametrize("given_as", ["mapping", "rows", "frame"])
+def test_a_relative_baseline_before_its_period_sees_only_the_past(
+    aggregation, ratio, given_as
+):
+    """Before the period starts, a baseline reads only check-ins up to the date.
+
+    A history keeps every check-in up to its last date; at an earlier date
+    (before the previous period, inside it, between two check-ins before
+    the start) the baseline is what evaluate() at that date reads.
+    """
+    objectives, kpis, measurements = _relative_before_its_period(aggregation, ratio)
+    rows = [(id_, m.at, m.value) for id_, ms in measurements.items() for m in ms]
+    given = {
+        "mapping": measurements,
+        "rows": Checkins.from_rows(rows),
+        "frame": Checkins.from_frame(pd.DataFrame(rows, columns=["id", "at", "value"])),
+    }[given_as]
+    days = [date(2025, 9, 1), date(2025, 10, 1), date(2025, 12, 25),
+            date(2026, 1, 1), date(2026, 2, 15)]  # fmt: skip
+    past, cards = assert_parity(objectives, kpis=kpis, measurements=given, dates=days)
+    for card in cards:
+        assert to_dict(past[card.as_of]) == to_dict(card)
+    # By hand, LAST: on 2025-12-25 the last value before it is 120 (2025-12-20),
+    # not 130 (2025-12-28, after the date).
+    if aggregation is Aggregation.LAST and not ratio:
+        assert past[date(2025, 12, 25)]["rel"].start == 120.0
+        assert past[date(2026, 1, 1)]["rel"].start == 130.0
+
+
 @pytest.mark.parametrize("aggregation", [Aggregation.SUM, Aggregation.MEAN])
 def test_an_invalid_aggregate_fails_as_evaluate_does(aggregation):
     """A milestone count summed past n fails history as it fails evaluate()."""
@@ -528,6 +586,27 @@ def test_an_invalid_aggregate_fails_as_evaluate_does(aggregation):
     with pytest.raises(type(single.value)) as many:
         history(objectives, measurements=checkins, dates=[day]).records()
     assert str(many.value) == str(single.value)
+
+
+@pytest.mark.parametrize(
+    "kr",
+    [
+        KeyResult.done("ship", "Ship it"),
+        KeyResult.milestones("ship", "Ship", [Milestone("a"), Milestone("b")]),
+    ],
+)
+def test_a_bad_value_after_the_period_fails_no_date(kr):
+    """A value its kind refuses, checked in after the period, is seen by no window.
+
+    evaluate() at any date reads only the period's check-ins, so it gives
+    a scorecard; history() must give the same, not fail on that value.
+    """
+    objectives = [Objective("o", "O", period=PERIODS[0], key_results=[kr])]
+    end = PERIODS[0].end
+    checkins = {"ship": [Measurement(PERIODS[0].start, 1), Measurement(end, 9)]}
+    days = [PERIODS[0].start + timedelta(days=30), end + timedelta(days=15)]
+    past, _ = assert_parity(objectives, measurements=checkins, dates=days)
+    assert [row.value for row in past.of("ship")] == [1.0, 1.0]
 
 
 # -- 3. scoring, pace and roll-up ----------------------------------------------------

@@ -144,7 +144,7 @@ def read_from_kpi(
     unit = kr.unit if kr.unit is not None else kpi.unit
     label = kr.label or (kpi.label if kr.unit is None else "")
     if kr.kind is Kind.RELATIVE and not kr.resolved:
-        baseline = _baseline(kpi, parts, view.period, aggregation, clock)
+        baseline = _baseline(kpi, parts, view, aggregation, clock)
         if baseline is None or baseline == 0:
             why = f"no {kpi.name} value before {view.period} to start from"
             return Reading(None, kr, unit, label, blocked=why)
@@ -244,7 +244,7 @@ def _window_value(
 def _baseline(
     kpi: KPI,
     parts: tuple[Part, ...],
-    period: Period,
+    view: View,
     aggregation: Aggregation,
     clock: Clock,
 ) -> float | None:
@@ -252,15 +252,26 @@ def _baseline(
 
     A LAST KPI: its last check-in before the period.  Any other aggregation,
     and a ratio KPI: its aggregation over the previous period of the same kind.
+    Seen from the as-of instant: before the period starts, only the
+    check-ins up to it count (a history's store holds later ones too).
     """
+    period, at = view.period, view.at
     start = clock.day(period.start)
     if aggregation is Aggregation.LAST and not kpi.is_ratio:
+        if at < start:
+            return over(parts[0], None, at, True, Aggregation.LAST)
         return value_before(parts[0], start)
     try:
         earlier = period.previous()
     except PeriodError:  # a period in year 1 has nothing before it
         return None
-    window = Window(clock.day(earlier.start), start, False)
+    first = clock.day(earlier.start)
+    if at >= start:
+        window = Window(first, start, False)
+    elif at >= first:
+        window = Window(first, at, True)
+    else:  # the previous period has not begun: nothing seen yet
+        window = Window(first, first, False)
     return aggregate_kpi(kpi, parts, window, aggregation)
 
 

@@ -262,10 +262,13 @@ def _walked(
     if found_lasts is not None:
         times, values = found_lasts
         if type(options.scoring) is Linear:
-            # Every instant's value, scored once: each date picks its own.
+            # Every instant's value in the period, scored once: each date
+            # picks its own.  (One after the period no date sees: a value
+            # its kind refuses there fails no evaluate, nor this.)
             lo = bisect_left(times, cuts.start)
-            positions = _window_ends(times[lo:], 0, cuts, before=0)
-            columns = _last_columns(kr, values[lo:], positions, options.scoring)
+            hi = bisect_left(times, cuts.end, lo)
+            positions = _window_ends(times[lo:hi], 0, cuts, before=0)
+            columns = _last_columns(kr, values[lo:hi], positions, options.scoring)
             if columns is not None:
                 # The dates before the first check-in see position 0 (no
                 # score); the positions never go down, the dates being in
