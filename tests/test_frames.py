@@ -1,6 +1,7 @@
 import builtins
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -239,6 +240,66 @@ def test_as_of_with_a_time_is_a_datetime_column():
     assert frame.schema["as_of"] == pl.Datetime("us")
     assert frame["as_of"].to_list() == [at, at]
     assert frame["period_start"].to_list() == [date(2026, 1, 1)] * 2
+
+
+def _aware_times(frame, backend, name):
+    """A column's values as Python datetimes, checked to be aware (UTC)."""
+    values = _table(frame, backend)[name]
+    if backend == "pandas":
+        assert str(frame[name].dtype).endswith(", UTC]")
+        values = [v.to_pydatetime() for v in values]
+    assert all(v.utcoffset() == timedelta(0) for v in values)
+    return values
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_aware_dates_come_out_in_utc_and_in_time_order(backend):
+    """as_of given with two offsets: UTC times in the frame, not wall times.
+
+    23:30 UTC and 00:30 the next day at +02:00 (22:30 UTC): stripped of
+    their offsets they would read as 23:30 and then 00:30, the wrong way
+    round; in UTC they are 22:30 and 23:30, the order history() keeps.
+    """
+    late = datetime(2026, 2, 1, 23, 30, tzinfo=UTC)
+    early = datetime(2026, 2, 2, 0, 30, tzinfo=timezone(timedelta(hours=2)))
+    past = history(
+        OBJECTIVES, kpis=[NPS], measurements=MEASUREMENTS, dates=[late, early]
+    )
+    assert past.dates == (early, late)
+    got = _aware_times(past.to_frame(backend=backend), backend, "as_of")
+    width = len(past.records()) // 2
+    in_utc = [datetime(2026, 2, 1, 22, 30, tzinfo=UTC)] * width + [
+        datetime(2026, 2, 1, 23, 30, tzinfo=UTC)
+    ] * width
+    assert got == in_utc
+    assert [g.hour for g in got] == [22] * width + [23] * width
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dates_beside_aware_times_are_read_in_the_evaluation_zone(backend):
+    """A date beside an aware time: its midnight in the history's zone, in UTC.
+
+    In Berlin (UTC+1 in winter) 2026-02-01 is 2026-01-31 23:00 UTC; an aware
+    2026-02-10 08:00-05:00 is 13:00 UTC.  A scorecard at an aware time
+    shows it in UTC too.
+    """
+    berlin = ZoneInfo("Europe/Berlin")
+    aware = datetime(2026, 2, 10, 8, tzinfo=timezone(timedelta(hours=-5)))
+    past = history(
+        OBJECTIVES,
+        kpis=[NPS],
+        measurements=MEASUREMENTS,
+        dates=[date(2026, 2, 1), aware],
+        tz=berlin,
+    )
+    got = _aware_times(past.to_frame(backend=backend), backend, "as_of")
+    assert sorted(set(got)) == [
+        datetime(2026, 1, 31, 23, tzinfo=UTC),
+        datetime(2026, 2, 10, 13, tzinfo=UTC),
+    ]
+    card = past[aware]
+    got = _aware_times(card.to_frame("objectives", backend=backend), backend, "as_of")
+    assert set(got) == {datetime(2026, 2, 10, 13, tzinfo=UTC)}
 
 
 def test_unknown_backend_is_a_clear_error():

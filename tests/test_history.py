@@ -1,5 +1,6 @@
 import pickle
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -62,6 +63,48 @@ def _past(dates=(FEB15, JAN31, MAR31), **kw):
 def test_dates_are_sorted_and_distinct():
     """history.dates holds each date once, in time order, whatever the input order."""
     assert _past(dates=[MAR31, JAN31, MAR31, FEB15]).dates == (JAN31, FEB15, MAR31)
+
+
+def test_one_date_per_instant():
+    """A date, its naive midnight and (in UTC) its aware midnight: one date.
+
+    The first by instant, then by repr, is kept (the date); any of them
+    finds its scorecard.  In Berlin the aware UTC midnight is 01:00, an
+    instant of its own.
+    """
+    day = date(2026, 2, 1)
+    naive, aware = datetime(2026, 2, 1), datetime(2026, 2, 1, tzinfo=UTC)
+    past = _past(dates=[aware, naive, day])
+    assert past.dates == (day,)
+    assert past[naive] is past[aware] is past[day]
+    assert naive in past
+    assert aware in past
+    assert len(past.records()) == len(_past(dates=[day]).records())
+    berlin = _past(dates=[aware, naive, day], tz=ZoneInfo("Europe/Berlin"))
+    assert berlin.dates == (day, aware)
+    assert berlin[naive] is berlin[day]
+    assert datetime(2026, 2, 1, 0, 30) not in berlin
+
+
+def test_two_wall_times_in_a_repeated_hour_stay_two_dates():
+    """02:30 before and after clocks go back in Berlin are an hour apart."""
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 10, 25, 2, 30, fold=0)
+    second = datetime(2026, 10, 25, 2, 30, fold=1)
+    past = history([], measurements={}, dates=[second, first], tz=berlin)
+    assert len(past.dates) == 2
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [(), (FEB15, JAN31), (JAN31, JAN31), (date(2026, 2, 1), datetime(2026, 2, 1))],
+)
+def test_a_history_built_by_hand_needs_dates_in_time_order(dates):
+    """At least one date, each at a later instant: else repr and [] could not work."""
+    cards = tuple(_past(dates=[JAN31])) * len(dates)
+    with pytest.raises(InvalidValueError, match="History: field 'dates'"):
+        History(dates=dates, cards=cards, objectives=OBJECTIVES, kpis=(NPS,),
+                measurements=MEASUREMENTS, tz=UTC)  # fmt: skip
 
 
 def test_each_scorecard_equals_evaluate_at_that_date():

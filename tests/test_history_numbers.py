@@ -39,7 +39,7 @@ from okrkit import (
     to_dict,
 )
 from okrkit._results import numbers, title_of
-from okrkit._time import instant_key
+from okrkit._time import Clock
 from okrkit.exceptions import OkrkitError
 from okrkit.scoring import (
     GoogleGrading,
@@ -178,8 +178,17 @@ def assert_parity(objectives, *, kpis=(), measurements, dates, **options):
         objectives, kpis=kpis, measurements=measurements, dates=dates, **options
     )
     tz = options.get("tz", UTC)
-    distinct = sorted(set(dates), key=lambda d: (instant_key(d, tz), repr(d)))
+    # One date per instant, the first by (instant, repr); in time order.
+    instant = Clock(tz).instant
+    ordered = sorted(set(dates), key=lambda d: (instant(d), repr(d)))
+    distinct = [d for i, d in enumerate(ordered) if i == 0 or
+                instant(d) != instant(ordered[i - 1])]  # fmt: skip
     assert past.dates == tuple(distinct)
+    for day in dates:  # any date at one of its instants finds that scorecard
+        assert (
+            past[day]
+            is past[distinct[[instant(d) for d in distinct].index(instant(day))]]
+        )
     cards = alone(objectives, kpis, measurements, past.dates, options)
     for id_ in ids_of(objectives, kpis):
         check_of(past, cards, id_)

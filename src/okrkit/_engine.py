@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import tzinfo
 from functools import partial
 from operator import itemgetter
 from typing import NamedTuple, cast
@@ -110,6 +111,10 @@ class Engine:
     def has(self, id: str) -> bool:
         """Whether the evaluation has a result for ``id``."""
         return id in self.key_results or id in self.objectives or id in self.kpis
+
+    def zone(self) -> tzinfo:
+        """The time zone the evaluation placed dates and naive times in."""
+        return self.plan.options.clock.tz
 
     def make(self, id: str) -> Result:
         """Make the result object of ``id``."""

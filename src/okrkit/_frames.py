@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, Literal, cast
@@ -25,6 +25,7 @@ from okrkit._results import (
 )
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
+from okrkit._time import SECONDS_PER_DAY, Clock
 from okrkit._timeline import Timeline, Track
 from okrkit.exceptions import InvalidValueError, MissingExtraError
 
@@ -238,12 +239,16 @@ class _Tagged:
         return getattr(self._result, name)
 
 
-def to_frame(card: Scorecard, kind: str, *, backend: str = "pandas") -> Any:
+def to_frame(
+    card: Scorecard, kind: str, *, backend: str = "pandas", tz: tzinfo = UTC
+) -> Any:
     """The :func:`records` of ``kind`` as a pandas, polars or pyarrow table.
 
     Needs ``okrkit[dataframes]`` (narwhals) and the backend's own library.
     Numbers are float64 with nulls, dates are dates (Python dates in an
-    object column for pandas), statuses and other enums strings.
+    object column for pandas), statuses and other enums strings.  A column
+    with an aware time in it holds aware times in UTC (dates and naive
+    times beside them read in ``tz``, the evaluation's zone).
 
     >>> from datetime import date
     >>> from okrkit import evaluate, Objective, KeyResult, Measurement, Period
@@ -257,7 +262,7 @@ def to_frame(card: Scorecard, kind: str, *, backend: str = "pandas") -> Any:
     ('k', 50.0, 'GREEN')
     """
     spec = _columns(kind)
-    return _frame(records(card, kind), spec, backend, "to_frame")
+    return _frame(records(card, kind), spec, backend, "to_frame", tz)
 
 
 def timeline_records(timeline: Timeline) -> tuple[Row, ...]:
@@ -302,9 +307,11 @@ def timeline_records(timeline: Timeline) -> tuple[Row, ...]:
 _STATUS_NAMES = {status: status.name for status in Status}
 
 
-def history_frame(rows: Sequence[Row], *, backend: str = "pandas") -> Any:
+def history_frame(
+    rows: Sequence[Row], *, backend: str = "pandas", tz: tzinfo = UTC
+) -> Any:
     """The history's records as a table of ``backend``."""
-    return _frame(rows, _HISTORY, backend, "History.to_frame")
+    return _frame(rows, _HISTORY, backend, "History.to_frame", tz)
 
 
 _NW_TYPES = {
@@ -316,16 +323,20 @@ _NW_TYPES = {
 }
 
 
-def _frame(rows: Sequence[Row], spec: list[Column], backend: str, subject: str) -> Any:
+def _frame(
+    rows: Sequence[Row], spec: list[Column], backend: str, subject: str, tz: tzinfo
+) -> Any:
     names = ["as_of", *(name for name, _, _ in spec)]
     data: dict[str, list[object]] = {name: [] for name in names}
     for row in rows:
         for name in names:
             data[name].append(row[name])
-    return _frame_of(data, spec, backend, subject)
+    return _frame_of(data, spec, backend, subject, tz)
 
 
-def timeline_frame(timeline: Timeline, *, backend: str = "pandas") -> Any:
+def timeline_frame(
+    timeline: Timeline, *, backend: str = "pandas", tz: tzinfo = UTC
+) -> Any:
     """:func:`history_frame` of :func:`timeline_records`, made column by column.
 
     A track already holds each column of one id over the dates; the frame's
@@ -359,7 +370,7 @@ def timeline_frame(timeline: Timeline, *, backend: str = "pandas") -> Any:
         data[name] = interleaved(attrgetter(name))
     statuses = cast("list[Status]", interleaved(_STATUS))
     data["status"] = list(map(_STATUS_NAMES.__getitem__, statuses))
-    return _frame_of(data, _HISTORY, backend, "History.to_frame")
+    return _frame_of(data, _HISTORY, backend, "History.to_frame", tz)
 
 
 _STATUS = attrgetter("status")
@@ -376,18 +387,35 @@ def _check_backend(backend: str, subject: str) -> None:
 
 
 def _frame_of(
-    data: dict[str, list[object]], spec: list[Column], backend: str, subject: str
+    data: dict[str, list[object]],
+    spec: list[Column],
+    backend: str,
+    subject: str,
+    tz: tzinfo,
 ) -> Any:
-    """A frame of ``backend`` from its columns (``as_of`` first, then ``spec``)."""
+    """A frame of ``backend`` from its columns (``as_of`` first, then ``spec``).
+
+    A column of dates and times with an aware one among them holds every
+    value as an aware time in UTC: offsets differ from value to value, and
+    wall times from several offsets would not sort in time order.  Dates
+    and naive times beside them are wall times in ``tz``, as okrkit reads
+    them.
+    """
     _check_backend(backend, subject)
     nw = _narwhals(subject)
     types: list[tuple[str, ColumnType]] = [("as_of", "date")]
     types += [(name, kind) for name, kind, _ in spec]
     schema = {}
     for name, kind in types:
-        schema[name] = _dtype(nw, kind, data[name], backend)
+        values = data[name]
+        if kind == "date" and any(map(_aware, values)):
+            schema[name] = nw.Datetime(time_zone="UTC")
+            clock = Clock(tz)
+            data[name] = [_in_utc(v, clock) for v in values]
+            continue
+        schema[name] = _dtype(nw, kind, values, backend)
         if schema[name] == nw.Datetime():
-            data[name] = [_as_datetime(v) for v in data[name]]
+            data[name] = [_as_datetime(v) for v in values]
     try:
         if backend == "pandas":
             frame = _pandas(nw, data, schema, types)
@@ -438,11 +466,27 @@ def _dtype(nw: Any, kind: ColumnType, values: list[object], backend: str) -> Any
 
 
 def _as_datetime(value: object) -> object:
+    """A date as its midnight (a column of naive times only)."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
     return value
+
+
+def _aware(value: object) -> bool:
+    return isinstance(value, datetime) and value.utcoffset() is not None
+
+
+_ORIGIN = datetime(1, 1, 1, tzinfo=UTC)  # instant SECONDS_PER_DAY (_time.Clock)
+
+
+def _in_utc(value: object, clock: Clock) -> object:
+    """An aware time in UTC; a date or naive time read in the clock's zone."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return value.astimezone(UTC)
+    assert isinstance(value, date)
+    return _ORIGIN + timedelta(seconds=clock.instant(value) - SECONDS_PER_DAY)
 
 
 def _narwhals(subject: str) -> Any:

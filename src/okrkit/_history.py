@@ -22,7 +22,7 @@ from okrkit._results import numbers
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore, Measurements, stable
-from okrkit._time import Clock, check_tz, instant_key
+from okrkit._time import Clock, check_tz
 from okrkit._timeline import Timeline, timeline
 from okrkit.alignment import Finding
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, UnknownIdError
@@ -179,7 +179,14 @@ def _dates(dates: object, tz: tzinfo) -> tuple[date, ...]:
         raise InvalidValueError(
             subject="history", field="dates", value=(), expected="at least one date"
         )
-    return tuple(sorted(set(days), key=lambda d: (instant_key(d, tz), repr(d))))
+    # One date per instant: 2026-02-01, its naive midnight and (in UTC) its
+    # aware midnight are one instant, shown once, as the first in this order.
+    # (On the time line: two wall times in a repeated hour stay apart.)
+    instant = Clock(tz).instant
+    # (No set: naive times a fold apart are equal, yet an hour apart.)
+    ordered = sorted(days, key=lambda d: (instant(d), repr(d)))
+    first = {instant(day): day for day in reversed(ordered)}
+    return tuple(first[key] for key in sorted(first))
 
 
 def _evaluate_each(
@@ -289,7 +296,7 @@ class History:
     _measurements: Measurements = attrs.field(alias="measurements", hash=False)
     _tz: tzinfo = attrs.field(alias="tz")
     # Indexes derived from the fields above: left out of ==, hash and repr.
-    _by_date: dict[date, int] = attrs.field(init=False, eq=False)
+    _by_instant: dict[float, int] = attrs.field(init=False, eq=False)
     # Every id's numbers at every date, when history() worked them out.
     _timeline: Timeline | None = attrs.field(init=False, eq=False, default=None)
     # The arguments of the history() call, when its scorecards are made on read.
@@ -299,6 +306,7 @@ class History:
 
     def __attrs_post_init__(self) -> None:
         # Made by history(); checked when built by hand.
+        check_tz("History", self._tz)
         checked: list[tuple[str, object, type]] = [
             ("dates", self.dates, date),
             ("objectives", self._objectives, Objective),
@@ -308,6 +316,15 @@ class History:
             checked.append(("cards", self._cards, Scorecard))
         for field, value, kind in checked:
             _validate.tuple_of("History", field, value, kind, f"{kind.__name__}s")
+        instants = list(map(Clock(self._tz).instant, self.dates))
+        if not self.dates or any(map(float.__ge__, instants, instants[1:])):
+            raise InvalidValueError(
+                subject="History",
+                field="dates",
+                value=self.dates,
+                expected="at least one date, each at a later instant than the one "
+                "before",
+            )
         if len(self.dates) != len(self._cards):
             raise InvalidValueError(
                 subject="History",
@@ -315,9 +332,7 @@ class History:
                 value=len(self._cards),
                 expected=f"one scorecard per date ({len(self.dates)})",
             )
-        check_tz("History", self._tz)
         # Plain dicts, built here and never changed: the value stays immutable.
-        by_date = {day: index for index, day in enumerate(self.dates)}
         definitions: dict[str, Definition] = {k.id: k for k in self._kpis}
         owners = {}
         for objective in self._objectives:
@@ -325,7 +340,9 @@ class History:
             for kr in objective.key_results:
                 definitions[kr.id] = kr
                 owners[kr.id] = objective
-        object.__setattr__(self, "_by_date", by_date)
+        instant = Clock(self._tz).instant
+        by_instant = {instant(day): i for i, day in enumerate(self.dates)}
+        object.__setattr__(self, "_by_instant", by_instant)
         object.__setattr__(self, "_definitions", definitions)
         object.__setattr__(self, "_owners", owners)
 
@@ -350,16 +367,26 @@ class History:
         )
 
     def __getitem__(self, day: date) -> Scorecard:
-        try:
-            return self._cards[self._by_date[day]]
-        except (KeyError, TypeError):
+        index = self._index(day)
+        if index is None:
             raise UnknownIdError(
                 subject="History",
                 field="date",
                 value=day,
                 expected=f"one of its {len(self.dates)} dates, from "
                 f"{self.dates[0].isoformat()} to {self.dates[-1].isoformat()}",
-            ) from None
+            )
+        return self._cards[index]
+
+    def _index(self, day: object) -> int | None:
+        """Where ``day``, or another date at its instant, is among the dates."""
+        if not isinstance(day, date):
+            return None
+        try:
+            key = Clock(self._tz).instant(day)
+        except (ValueError, OverflowError):  # an instant no date can have
+            return None
+        return self._by_instant.get(key)
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -372,10 +399,7 @@ class History:
         >>> date(2026, 1, 31) in past, date(2026, 2, 1) in past
         (True, False)
         """
-        try:
-            return day in self._by_date
-        except TypeError:  # unhashable: not a date
-            return False
+        return self._index(day) is not None
 
     def __iter__(self) -> Iterator[Scorecard]:
         """The scorecards, in date order."""
@@ -518,12 +542,16 @@ class History:
         return history_records(self._cards)
 
     def to_frame(self, *, backend: Backend = "pandas") -> Any:
-        """The records as a data frame of ``backend`` (``okrkit[dataframes]``)."""
+        """The records as a data frame of ``backend`` (``okrkit[dataframes]``).
+
+        Dates given as aware times come as aware times in UTC, in time
+        order (other dates beside them read in the history's zone).
+        """
         from okrkit._frames import history_frame, timeline_frame
 
         if self._timeline is not None:
-            return timeline_frame(self._timeline, backend=backend)
-        return history_frame(self.records(), backend=backend)
+            return timeline_frame(self._timeline, backend=backend, tz=self._tz)
+        return history_frame(self.records(), backend=backend, tz=self._tz)
 
     def _repr_html_(self) -> str:
         from okrkit._html import history_html

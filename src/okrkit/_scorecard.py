@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any, Protocol, TypeVar
 
 import attrs
@@ -333,7 +333,10 @@ class Scorecard:
         """
         from okrkit._frames import to_frame
 
-        return to_frame(self, kind, backend=backend)
+        # Naive times beside aware ones are placed in the evaluation's zone
+        # (UTC for a scorecard built by hand, or unpickled).
+        tz = UTC if self._pending is None else self._pending.zone()
+        return to_frame(self, kind, backend=backend, tz=tz)
 
     @property
     def top(self) -> tuple[ObjectiveResult, ...]:
@@ -383,6 +386,9 @@ class Pending(Protocol):
 
     def make(self, id: str) -> Result:
         """Make the result of ``id``."""
+
+    def zone(self) -> tzinfo:
+        """The time zone the evaluation placed dates and naive times in."""
 
 
 def _rebuild(
