@@ -1,3 +1,4 @@
+import math
 import pickle
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -105,6 +106,47 @@ def test_a_history_built_by_hand_needs_dates_in_time_order(dates):
     with pytest.raises(InvalidValueError, match="History: field 'dates'"):
         History(dates=dates, cards=cards, objectives=OBJECTIVES, kpis=(NPS,),
                 measurements=MEASUREMENTS, tz=UTC)  # fmt: skip
+
+
+def test_records_carry_units_and_labels():
+    """A key result's and a KPI's unit and label are columns; an objective has none."""
+    rows = {row["id"]: row for row in _past(dates=[FEB15]).records()}
+    assert (rows["rev"]["unit"], rows["rev"]["label"]) == ("kiloUSD", "")
+    assert rows["nps"]["unit"] is None
+    assert (rows["o"]["unit"], rows["o"]["label"]) == (None, None)
+    card = {row["id"]: row for row in _past()[FEB15].records("key_results")}
+    for id_ in ("k", "rev", "n"):
+        assert (rows[id_]["unit"], rows[id_]["label"]) == (
+            card[id_]["unit"],
+            card[id_]["label"],
+        )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("as_of", "yesterday", InvalidTypeError),
+        ("status", "GREEN", InvalidTypeError),
+        ("score", math.nan, InvalidValueError),
+        ("value", "50", InvalidTypeError),
+        ("forecast", True, InvalidTypeError),
+    ],
+)
+def test_a_history_row_checks_its_fields(field, value, error):
+    """HistoryRow refuses what no history gives: text dates, NaN, bools."""
+    fields = {
+        "as_of": FEB15,
+        "value": 50,
+        "progress": 0.5,
+        "score": 0.5,
+        "expected": 0.5,
+        "status": Status.GREEN,
+        "forecast": None,
+    }
+    assert HistoryRow(**fields).value == 50.0
+    fields[field] = value
+    with pytest.raises(error, match=f"HistoryRow: field '{field}'"):
+        HistoryRow(**fields)
 
 
 def test_each_scorecard_equals_evaluate_at_that_date():

@@ -69,6 +69,8 @@ COLUMNS = (
     "id",
     "kind",
     "title",
+    "unit",
+    "label",
     "value",
     "progress",
     "score",
@@ -118,6 +120,9 @@ def expected_records(cards: Sequence[Scorecard]):
                     "id": result.id,
                     "kind": KINDS[type(result).__name__],
                     "title": title_of(result),
+                    # An objective has no unit nor label.
+                    "unit": getattr(result, "unit", None),
+                    "label": getattr(result, "label", None),
                     "value": shown.value,
                     "progress": shown.progress,
                     "score": shown.score,

@@ -253,6 +253,101 @@ def test_wrong_ids_and_axes_are_errors():
         burn_up(PAST, "ghost")
 
 
+def test_wrong_histories_and_ids_are_okrkit_errors():
+    """A scorecard for a history, or ids that are no ids: okrkit errors by name."""
+    for chart in (burn_up, kpi):
+        with pytest.raises(InvalidTypeError, match="field 'history'.*a History"):
+            chart(PAST[FEB15], "k")
+    with pytest.raises(InvalidTypeError, match="field 'history'"):
+        scores(None, "o")
+    for ids in (None, 5):
+        with pytest.raises(InvalidTypeError, match="field 'ids'"):
+            scores(PAST, ids)
+
+
+def test_a_kpi_linked_key_result_shows_its_checkins_in_its_own_unit():
+    """Latency in ms read from a KPI in s: 0.4 s is drawn at 400 ms, on the line."""
+    latency = KPI(
+        "lat",
+        "Latency",
+        unit="s",
+        direction=Direction.LOWER_IS_BETTER,
+        thresholds=Thresholds.lower_is_better(green_below=0.2, red_from=0.5),
+    )
+    kr = KeyResult("kms", "Latency", start=500, target=200, unit="ms", kpi="lat")
+    past = history(
+        [Objective("o", "O", period=Q1, key_results=[kr])],
+        kpis=[latency],
+        measurements={"lat": [Measurement(date(2026, 1, 5), 0.4)]},
+        dates=[date(2026, 2, 1)],
+    )
+    ax = burn_up(past, "kms")
+    assert ax.get_ylabel() == "millisecond"
+    assert list(_line(ax, "value").get_data()[1]) == [400.0]
+    (points,) = ax.collections
+    assert [float(y) for _, y in points.get_offsets()] == [400.0]
+
+
+def test_a_band_key_result_shows_its_band_not_a_target_of_one():
+    """Within 95 to 105: a shaded band labelled with both ends; no expected line."""
+    band = KeyResult.within("w", "Headcount 95 to 105", 95, 105)
+    past = history(
+        [Objective("o", "O", period=Q1, key_results=[band])],
+        measurements={"w": [Measurement(date(2026, 1, 5), 100)]},
+        dates=[date(2026, 2, 1)],
+    )
+    ax = burn_up(past, "w")
+    assert _labels(ax) == ["value", "as of 2026-02-01"]
+    (shaded,) = ax.patches
+    assert (shaded.get_y(), shaded.get_y() + shaded.get_height()) == (95.0, 105.0)
+    assert shaded.get_label() == "target 95 to 105"
+
+
+def test_a_relative_key_result_without_a_baseline_has_no_target_line():
+    """No KPI value before the period: no start, no target, so no line for them."""
+    visits = KPI(
+        "visits",
+        "Visits",
+        direction=Direction.HIGHER_IS_BETTER,
+        thresholds=Thresholds.higher_is_better(red_below=100, green_from=200),
+    )
+    kr = KeyResult.relative("rel", "Traffic up 20 %", kpi="visits", change=0.2)
+    past = history(
+        [Objective("o", "O", period=Q1, key_results=[kr])],
+        kpis=[visits],
+        measurements={"visits": [Measurement(date(2026, 1, 5), 150)]},
+        dates=[date(2026, 2, 1)],
+    )
+    assert _labels(burn_up(past, "rel")) == ["value", "as of 2026-02-01"]
+
+
+def test_scores_title_names_the_id_drawn_on_a_used_axes():
+    """On axes that already hold a line, the title still names the id drawn."""
+    ax = Figure().subplots()
+    ax.plot([0, 1], [0, 1], label="baseline")
+    assert scores(PAST, "o", ax=ax).get_title() == "Score of Grow"
+
+
+def test_scores_below_zero_stay_in_view_on_the_red_band():
+    """Linear(floor=None) scores -0.5: the axis and the red band reach below it."""
+    from okrkit.scoring import Linear
+
+    past = history(
+        OBJECTIVES[:1],
+        kpis=[NPS],
+        measurements={"k": [Measurement(date(2026, 1, 5), -50)]},
+        dates=[date(2026, 2, 1)],
+        scoring=Linear(floor=None),
+    )
+    assert past.of("o")[0].score == -0.5
+    ax = scores(past, "o")
+    low, high = ax.get_ylim()
+    assert low == pytest.approx(-0.525)
+    assert high == pytest.approx(1.05)
+    red = ax.patches[0]
+    assert red.get_y() == pytest.approx(-0.525)
+
+
 def test_missing_matplotlib_names_the_extra(monkeypatch):
     """Without matplotlib, a chart says which extra to install."""
     real_import = builtins.__import__

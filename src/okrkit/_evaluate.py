@@ -126,5 +126,7 @@ def prepare(
         running=plan.running_totals(),
         subject=subject,
     )
-    unknown = plan.check_ids(store.given(), refuse_unknown=policy == "error")
+    unknown = plan.check_ids(
+        store.given(), refuse_unknown=policy == "error", subject=subject
+    )
     return plan, store, cut + unused_check_ins(unknown)

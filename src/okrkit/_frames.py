@@ -127,7 +127,7 @@ _COLUMNS: dict[str, list[Column]] = {
 }
 
 _HISTORY: list[Column] = [
-    *_plain("id kind title", "str"),
+    *_plain("id kind title unit label", "str"),
     *_plain("value progress score expected forecast", "float"),
     ("status", "str", lambda r: _name(r.status)),
 ]
@@ -236,6 +236,8 @@ class _Tagged:
     def __getattr__(self, name: str) -> object:
         if name in Numbers._fields:
             return getattr(self._numbers, name)
+        if name in ("unit", "label"):  # an objective has neither
+            return getattr(self._result, name, None)
         return getattr(self._result, name)
 
 
@@ -282,17 +284,19 @@ def timeline_records(timeline: Timeline) -> tuple[Row, ...]:
                 map(_STATUS_NAMES.__getitem__, track.status),
                 strict=True,
             )
-            columns.append((id_, kind, track.title, tuple(side_by_side)))
+            columns.append((id_, kind, track, tuple(side_by_side)))
     rows: list[Row] = []
     for index, day in enumerate(timeline.dates):
-        for id_, kind, title, at_dates in columns:
+        for id_, kind, track, at_dates in columns:
             value, progress, score, expected, forecast, status = at_dates[index]
             rows.append(
                 {
                     "as_of": day,
                     "id": id_,
                     "kind": kind,
-                    "title": title,
+                    "title": track.title,
+                    "unit": track.unit,
+                    "label": track.label,
                     "value": value,
                     "progress": progress,
                     "score": score,
@@ -347,6 +351,8 @@ def timeline_frame(
     ids: list[object] = []
     kinds: list[object] = []
     titles: list[object] = []
+    units: list[object] = []
+    labels: list[object] = []
     for kind, group in timeline.groups:
         for id_ in group:
             track = timeline.tracks[id_]
@@ -354,6 +360,8 @@ def timeline_frame(
             ids.append(id_)
             kinds.append(kind)
             titles.append(track.title)
+            units.append(track.unit)
+            labels.append(track.label)
     width = len(tracks)
     dates = timeline.dates
 
@@ -365,6 +373,8 @@ def timeline_frame(
         "id": ids * len(dates),
         "kind": kinds * len(dates),
         "title": titles * len(dates),
+        "unit": units * len(dates),
+        "label": labels * len(dates),
     }
     for name in ("value", "progress", "score", "expected", "forecast"):
         data[name] = interleaved(attrgetter(name))

@@ -52,6 +52,13 @@ class HistoryRow:
     status: Status
     forecast: float | None
 
+    def __attrs_post_init__(self) -> None:
+        _validate.instant("HistoryRow", "as_of", self.as_of)
+        _validate.of_type("HistoryRow", "status", self.status, Status, "a Status")
+        for field in ("value", "progress", "score", "expected", "forecast"):
+            number = _validate.optional_real("HistoryRow", field, getattr(self, field))
+            object.__setattr__(self, field, number)  # an int as a float
+
 
 def history(
     objectives: Iterable[Objective],

@@ -341,13 +341,17 @@ class Plan:
         return wanted
 
     def check_ids(
-        self, given: set[str] | frozenset[str], *, refuse_unknown: bool = True
+        self,
+        given: set[str] | frozenset[str],
+        *,
+        refuse_unknown: bool = True,
+        subject: str = "evaluate",
     ) -> set[str]:
         """Refuse check-ins for ids that no key result or KPI of the plan reads.
 
         With ``refuse_unknown`` False (part of an organisation), unknown ids
         are returned instead; check-ins given to a key result that reads a
-        KPI are refused either way.
+        KPI are refused either way.  ``subject``: the function called.
         """
         linked = {
             node.kr.id: node.source.kpi.id
@@ -360,7 +364,7 @@ class Plan:
         for id_ in sorted(unknown):
             if id_ in linked:
                 raise UnknownIdError(
-                    subject="evaluate",
+                    subject=subject,
                     field="measurements",
                     value=id_,
                     expected=f"no check-ins for key result {id_!r}: it takes its "
@@ -369,7 +373,7 @@ class Plan:
             if not refuse_unknown:
                 continue
             raise UnknownIdError(
-                subject="evaluate",
+                subject=subject,
                 field="measurements",
                 value=id_,
                 expected="the id of a key result or KPI (or a ratio KPI's "

@@ -73,6 +73,7 @@ class Track:
         "_forecasts",
         "expected",
         "kind",
+        "label",
         "leading",
         "progress",
         "score",
@@ -88,6 +89,7 @@ class Track:
         title: str,
         *,
         unit: str | None = None,
+        label: str | None = None,
         value: Sequence[float | None],
         progress: Sequence[float | None],
         score: Sequence[float | None],
@@ -96,7 +98,7 @@ class Track:
         forecast: Callable[[], tuple[float | None, ...]] | None = None,
         leading: int | None = None,
     ) -> None:
-        self.kind, self.title, self.unit = kind, title, unit
+        self.kind, self.title, self.unit, self.label = kind, title, unit, label
         # How many scores are None before the first that is not, when none
         # after it is (None: not known).  A roll-up then need not look.
         self.leading = leading
@@ -333,6 +335,7 @@ def _walked_track(
         "key_result",
         kr.title,
         unit=kr.unit,
+        label=kr.label,
         value=value,
         progress=progress,
         score=score,
@@ -485,6 +488,7 @@ def _read_each(
         "key_result",
         kr.title,
         unit=scored[0].reading.unit,
+        label=scored[0].reading.label,
         value=[s.reading.value for s in scored],
         progress=[s.progress for s in scored],
         score=[s.score for s in scored],
@@ -583,6 +587,8 @@ def _kpi_track(
     return Track(
         "kpi",
         kpi.name,
+        unit=kpi.unit,
+        label=kpi.label,
         value=[r.value for r in results],
         progress=none,
         score=none,

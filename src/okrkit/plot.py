@@ -37,6 +37,7 @@ from okrkit._results import KeyResultResult
 from okrkit._status import Status
 from okrkit._time import local_date
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, MissingExtraError
+from okrkit.units import conversion
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -99,16 +100,30 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
         drawstyle="steps-post",
         label="value",
     )
-    start, end = _anchors(definition, last)
-    curve = [(_x(period.start, history.tz), start)]
-    curve += [
-        (_x(day, history.tz), value)
-        for day, value in definition.phases
-        if period.start < day < period.end
-    ]
-    curve.append((_x(period.end, history.tz), end))
-    ax.plot(*zip(*curve, strict=True), color=_EXPECTED, linestyle=":", label="expected")
-    ax.axhline(end, color=_TARGET, linewidth=1, label=f"target {number(end)}")
+    anchors = _anchors(definition, last)
+    if anchors is not None:
+        start, end = anchors
+        curve = [(_x(period.start, history.tz), start)]
+        curve += [
+            (_x(day, history.tz), value)
+            for day, value in definition.phases
+            if period.start < day < period.end
+        ]
+        curve.append((_x(period.end, history.tz), end))
+        ax.plot(
+            *zip(*curve, strict=True), color=_EXPECTED, linestyle=":", label="expected"
+        )
+        ax.axhline(end, color=_TARGET, linewidth=1, label=f"target {number(end)}")
+    elif definition.low is not None and definition.high is not None:  # within
+        low, high = definition.low, definition.high
+        ax.axhspan(
+            low,
+            high,
+            color=_TARGET,
+            alpha=0.15,
+            linewidth=0,
+            label=f"target {number(low)} to {number(high)}",
+        )
     if last.forecast is not None and last.value is not None:
         ax.plot(
             [when[-1], _x(period.end, history.tz)],
@@ -117,7 +132,7 @@ def burn_up(history: History, id: str, ax: Axes | None = None) -> Axes:
             linestyle="--",
             label="forecast",
         )
-    _checkins(ax, history, id)
+    _checkins(ax, history, id, _to_key_result(definition, history))
     _mark_as_of(ax, history)
     unit = last.unit or last.label or "value"
     return _finish(ax, definition.title, unit)
@@ -137,6 +152,14 @@ def scores(history: History, ids: str | Iterable[str], ax: Axes | None = None) -
     >>> [line.get_label() for line in scores(past, ["o"]).get_lines()]
     ['Grow', 'as of 2026-06-01']
     """
+    _check_history(history, "scores")
+    if not isinstance(ids, str) and not isinstance(ids, Iterable):
+        raise InvalidTypeError(
+            subject="okrkit.plot.scores",
+            field="ids",
+            value=ids,
+            expected="an id, or an iterable of ids",
+        )
     wanted = (ids,) if isinstance(ids, str) else tuple(ids)
     if not wanted:
         raise InvalidValueError(
@@ -155,19 +178,27 @@ def scores(history: History, ids: str | Iterable[str], ax: Axes | None = None) -
                 "score: see okrkit.plot.kpi)",
             )
     ax = _axes(ax, "okrkit.plot.scores")
-    top = 1.05
+    # From 0 to just above 1, or wider to show every score (a strategy
+    # without a floor or cap may score below 0 or above 1).
+    bottom, top = 0.0, 1.05
+    names = []
     for id in wanted:
         rows = history.of(id)
         points = [_y(row.score) for row in rows]
-        top = max([top, *(p * 1.05 for p in points if not math.isnan(p))])
-        name = getattr(history.definition(id), "title", id)
+        seen = [p for p in points if not math.isnan(p)]
+        top = max([top, *(p + 0.05 * abs(p) for p in seen)])
+        bottom = min([bottom, *(p - 0.05 * abs(p) for p in seen)])
+        names.append(getattr(history.definition(id), "title", id))
         when = [_x(row.as_of, history.tz) for row in rows]
-        ax.plot(when, points, marker=_marker(when), drawstyle="steps-post", label=name)
+        ax.plot(
+            when, points, marker=_marker(when), drawstyle="steps-post", label=names[-1]
+        )
     for lo, hi, status in BANDS:
+        lo = bottom if lo == BANDS[0][0] else lo  # red: everything below 0.4
         ax.axhspan(lo, min(hi, top), color=COLOURS[status], zorder=0, linewidth=0)
-    ax.set_ylim(0.0, top)
+    ax.set_ylim(bottom, top)
     _mark_as_of(ax, history)
-    title = "Scores" if len(wanted) > 1 else f"Score of {ax.get_lines()[0].get_label()}"
+    title = "Scores" if len(wanted) > 1 else f"Score of {names[0]}"
     return _finish(ax, title, "score")
 
 
@@ -231,18 +262,46 @@ def _bands(
     ax.set_ylim(low, high)
 
 
-def _anchors(kr: KeyResult, result: KeyResultResult) -> tuple[float, float]:
-    """The expected line's values at the period's start and end."""
+def _anchors(kr: KeyResult, result: KeyResultResult) -> tuple[float, float] | None:
+    """The expected line's values at the period's start and end.
+
+    None when there is no single target: a band (within), or a relative
+    target with no baseline yet.
+    """
     start = result.start if result.start is not None else 0.0
     if kr.kind is Kind.MILESTONES:
         return start, float(len(kr.steps))
-    if result.target is not None:
+    if kr.kind is Kind.DONE:
+        return start, 1.0  # done / not done
+    if kr.kind is not Kind.WITHIN and result.target is not None:
         return start, result.target
-    return start, 1.0  # done / not done
+    return None
+
+
+def _to_key_result(kr: KeyResult, history: History) -> Callable[[float], float]:
+    """Turn the check-ins shown for ``kr`` into its unit (a KPI's are in the KPI's)."""
+    if kr.kpi is None:
+        return float
+    found = history.definition(kr.kpi)
+    assert isinstance(found, KPI)
+    if kr.unit is None or kr.unit == found.unit:
+        return float
+    return conversion(found.unit, kr.unit).apply
+
+
+def _check_history(history: object, chart: str) -> None:
+    if not isinstance(history, History):
+        raise InvalidTypeError(
+            subject=f"okrkit.plot.{chart}",
+            field="history",
+            value=history,
+            expected="a History (okrkit.history(...))",
+        )
 
 
 def _definition(history: History, id: str, kind: type[_D], chart: str, what: str) -> _D:
     """The definition of ``id``, which must be of the kind the chart draws."""
+    _check_history(history, chart)
     definition = history.definition(id)
     if not isinstance(definition, kind):
         raise InvalidValueError(
@@ -254,13 +313,18 @@ def _definition(history: History, id: str, kind: type[_D], chart: str, what: str
     return definition
 
 
-def _checkins(ax: Axes, history: History, id: str) -> tuple[tuple[date, float], ...]:
+def _checkins(
+    ax: Axes,
+    history: History,
+    id: str,
+    convert: Callable[[float], float] = float,
+) -> tuple[tuple[date, float], ...]:
     """Draw the check-ins behind a key result or KPI as points; return them."""
     checkins = history.checkins(id)
     if checkins:
         ax.scatter(
             [_x(at, history.tz) for at, _ in checkins],
-            [value for _, value in checkins],
+            [convert(value) for _, value in checkins],
             color=_VALUE,
             zorder=3,
             label="check-ins",
