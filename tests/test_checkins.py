@@ -360,6 +360,21 @@ def test_a_row_that_is_no_sequence():
         Checkins.from_rows([("a", D1, 1), 7])
 
 
+@pytest.mark.parametrize(
+    ("rows", "index"),
+    [
+        ([{"id": "a", "at": D1, "value": 1.0}], 0),  # a driver's dict rows
+        ([("a", D1, 1), {"a", 2.0, 3}], 1),  # a set has no item 0
+    ],
+)
+def test_rows_read_by_name_or_unordered_are_refused_by_row(rows, index):
+    """A row with a length but no item 0 is an okrkit error naming it, not KeyError."""
+    with pytest.raises(InvalidTypeError, match="Checkins.from_columns") as info:
+        Checkins.from_rows(rows)
+    _assert_names(info.value, f"Checkins row {index}: field 'row'")
+    assert info.value.value == rows[index]
+
+
 def test_columns_of_different_lengths():
     """Every column has one item per row."""
     with pytest.raises(

@@ -1,6 +1,7 @@
 import math
 import random
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given
@@ -617,3 +618,33 @@ class TestPace:
         start, now = day_key(date(2026, 1, 1)), day_key(date(2026, 2, 15))
         so_far = pace_so_far(0.0, start, 180.0, now, "week")
         assert so_far == pytest.approx(28.0)
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Asia/Tokyo", "Europe/Berlin", "America/New_York"]
+)
+@pytest.mark.parametrize("given_as", ["rows", "frame"])
+def test_the_pace_so_far_counts_from_the_period_start_in_the_zone(zone, given_as):
+    """4 reached from 0 in the 45 days to 15 February: 4 / (45 / 7) = 0.622 a week.
+
+    In any zone, from rows as from a frame: the period's start is midnight
+    in that zone, as the check-ins' instants are (it was off by the zone's
+    offset from rows: 0.627 a week in Tokyo).
+    """
+    import pandas as pd
+
+    from okrkit import Checkins, Objective, evaluate
+
+    rows = [("a", date(2026, 1, 7), 4.0)]
+    table = {
+        "rows": Checkins.from_rows(rows),
+        "frame": Checkins.from_frame(pd.DataFrame(rows, columns=["id", "at", "value"])),
+    }[given_as]
+    q1 = Period.quarter(2026, 1)
+    objective = Objective(
+        "o", "O", period=q1, key_results=[KeyResult("a", "A", start=0, target=100)]
+    )
+    card = evaluate(
+        [objective], measurements=table, as_of=date(2026, 2, 15), tz=ZoneInfo(zone)
+    )
+    assert "has done 0.622 a week" in card["a"].reason

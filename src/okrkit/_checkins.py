@@ -150,7 +150,7 @@ field 'value' got nan; expected a finite real number.
         # One C-level pass per field; zip(*rows) would allocate an iterator
         # per row and wake the garbage collector.
         columns: list[tuple[Any, ...] | None] = [
-            tuple(map(itemgetter(k), table)) for k in range(width)
+            _field_of_rows(table, k) for k in range(width)
         ]
         columns += [None] * (5 - width)
         return _make(cls, *_validated(columns, unit))
@@ -518,6 +518,30 @@ def _width(rows: Sequence[Any]) -> int:
                 ),
             )
     raise AssertionError("unreachable: some row has a bad width")  # pragma: no cover
+
+
+def _field_of_rows(rows: Sequence[Any], k: int) -> tuple[Any, ...]:
+    """Item ``k`` of every row, or an error naming the first row without one.
+
+    A row is read by position, as a DB-API cursor yields it; a mapping (a
+    driver's dict rows) or a set has a length but no item 0.
+    """
+    try:
+        return tuple(map(itemgetter(k), rows))
+    except (LookupError, TypeError):
+        pass
+    for index, row in enumerate(rows):
+        try:
+            row[k]
+        except (LookupError, TypeError):
+            raise InvalidTypeError(
+                subject=f"Checkins row {index}",
+                field="row",
+                value=row,
+                expected="a tuple (id, at, value[, confidence[, note]]) read by "
+                "position (for rows of named fields, use Checkins.from_columns)",
+            ) from None
+    raise AssertionError("unreachable: some row has no item k")  # pragma: no cover
 
 
 def _row_width(rows: Sequence[Any], index: int) -> int:

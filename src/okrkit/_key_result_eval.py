@@ -561,8 +561,10 @@ def _so_far(scored: Scored, clock: Clock) -> float | None:
     reading, view = scored.reading, scored.view
     kr, how, period = reading.kr, reading.aggregation, view.period
     points = reading.points
+    # The period's start as an instant in the evaluation's zone, on the time
+    # line of the check-ins' instants (not the local key of the day).
+    start = clock.day(period.start)
     if isinstance(points, Fit):
-        start = clock.day(period.start)
         return pace_so_far_fit(
             kr, points, how, period_start=start, now=view.at, per="week"
         )
@@ -570,7 +572,7 @@ def _so_far(scored: Scored, clock: Clock) -> float | None:
         return None
     times, values = points
     return key_result_pace_so_far(
-        kr, times, values, how, period, now=view.at, per="week"
+        kr, times, values, how, period, now=view.at, per="week", start=start
     )
 
 

@@ -545,6 +545,7 @@ def key_result_pace_so_far(
     *,
     now: float,
     per: Per,
+    start: float | None = None,
 ) -> float | None:
     """Return a key result's change per week or month since its period began.
 
@@ -552,7 +553,9 @@ def key_result_pace_so_far(
     result measures from its start at the period's start, a SUM or COUNT
     key result from 0 there; other kinds from their first check-in in the
     period.  None without check-ins, for aggregations without a trend, and
-    when no time has passed.
+    when no time has passed.  ``start`` is the period's start on the same
+    time line as ``times`` (the evaluation's instants); by default its
+    local key.
 
     >>> from okrkit import Period
     >>> q1 = Period.quarter(2026, 1)
@@ -565,9 +568,9 @@ def key_result_pace_so_far(
     ys = trend_values(values, aggregation)
     if not ys:
         return None
-    first_value, first_time = pace_origin(
-        kr, aggregation, day_key(period.start), ys[0], times[0]
-    )
+    if start is None:
+        start = day_key(period.start)
+    first_value, first_time = pace_origin(kr, aggregation, start, ys[0], times[0])
     return pace_so_far(first_value, first_time, ys[-1], now, per)
 
 
