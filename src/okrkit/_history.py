@@ -78,7 +78,10 @@ def history(
     of an organisation).
 
     ``history[d]`` is the :class:`Scorecard` that ``evaluate(..., as_of=d)``
-    gives; ``history.of(id)`` is one id over time.
+    gives; ``history.of(id)`` is one id over time.  ``history.dates`` holds
+    one date per instant, in time order: a date, its naive midnight and
+    (in ``tz``) its aware midnight are one date, shown as given first in
+    that order (the date), and any of them finds its scorecard.
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Objective, Period
