@@ -877,7 +877,10 @@ def _frame_columns(
     table = nw.from_native(frame)
     schema = dict(table.collect_schema())
     wanted = list(dict.fromkeys(name for name in names if name is not None))
-    table = table.select(*(_prepared(nw, name, schema[name]) for name in wanted))
+    numbers = {names[2], names[3]}  # value and confidence
+    table = table.select(
+        *(_prepared(nw, name, schema[name], name in numbers) for name in wanted)
+    )
     if isinstance(table, nw.LazyFrame):
         table = table.collect()
     lists = {name: _pylist(table.get_column(name)) for name in wanted}
@@ -887,10 +890,17 @@ def _frame_columns(
 _FRAME_FIELDS = ("id", "at", "value", "confidence", "note", "unit_column")
 
 
-def _prepared(nw: Any, name: str, dtype: Any) -> Any:
-    """The column, cast in the frame's own engine where that saves work here."""
+def _prepared(nw: Any, name: str, dtype: Any, number: bool) -> Any:
+    """The column, cast in the frame's own engine where that saves work here.
+
+    Only a value or confidence column of numbers becomes floats: an id or a
+    note of numbers stays as given, so that its error shows what was there
+    (``7``, not ``7.0``).
+    """
     column = nw.col(name)
-    return column.cast(nw.Float64) if dtype.is_numeric() else column
+    if number and dtype.is_numeric() and dtype != nw.Boolean:
+        return _pushdown.as_float(nw, column, dtype)
+    return column
 
 
 def _pylist(series: Any) -> tuple[Any, ...]:

@@ -153,6 +153,19 @@ class Frame:
         schema = self.lazy.collect_schema()
         self.kind = _at_kind(nw, schema[at])
         self.aware_zone = getattr(schema[at], "time_zone", None)
+        self.value_dtype = schema[value]
+        self.confidence_dtype = None if confidence is None else schema[confidence]
+
+    def values(self) -> Any:
+        """The value column as floats, -0.0 as 0.0: what rows hold."""
+        nw = self.nw
+        return signless(nw, as_float(nw, nw.col(self.value), self.value_dtype))
+
+    def confidences(self) -> Any:
+        """The confidence column as floats (a numeric one: see check_frame)."""
+        nw = self.nw
+        assert self.confidence is not None
+        return as_float(nw, nw.col(self.confidence), self.confidence_dtype)
 
     def rows_of(self, id: str) -> Any:
         """The rows of one id, collected: (id, at, value, confidence) tuples."""
@@ -164,7 +177,7 @@ class Frame:
             (
                 nw.lit(None, nw.Float64)
                 if self.confidence is None
-                else nw.col(self.confidence).cast(nw.Float64)
+                else self.confidences()
             ).alias("confidence"),
         ]
         found = self.lazy.filter(nw.col(self.id) == id).select(*columns).collect()
@@ -244,6 +257,40 @@ def _number(nw: Any, dtype: Any) -> bool:
     return bool(dtype.is_numeric()) and dtype != nw.Boolean
 
 
+_HALF = 2**32  # a 64-bit integer's low half: what lies below a multiple of it
+
+
+def as_float(nw: Any, column: Any, dtype: Any) -> Any:
+    """A numeric column as Float64, each number rounded as ``float()`` rounds it.
+
+    Engines built on Arrow cast safely: an integer past 2**53, which no
+    float holds exactly, is an error there, where Python (and ``from_rows``)
+    rounds it to the nearest float.  So a 64-bit integer is split into a
+    multiple of 2**32 and the rest, each exact as a float, and put back
+    together by one addition: one rounding, to nearest.  An unsigned one
+    goes through its decimal text instead (pandas' Arrow arrays divide it
+    as a signed integer, which fails past 2**63); engines read a number's
+    text to the nearest float too.
+    """
+    if dtype == nw.Int64:
+        step = nw.lit(_HALF, nw.Int64)
+        high = column // step
+        low = column - high * step
+        return high.cast(nw.Float64) * float(_HALF) + low.cast(nw.Float64)
+    if dtype == nw.UInt64:
+        return column.cast(nw.String).cast(nw.Float64)
+    return column.cast(nw.Float64)
+
+
+def signless(nw: Any, column: Any) -> Any:
+    """-0.0 as 0.0, as rows read values (``value + 0.0``).
+
+    Not ``+ 0.0`` in the engine: polars drops it as a no-op.  Two zeros
+    that differ in sign also break pandas' sort of Arrow doubles.
+    """
+    return nw.when(column == 0).then(nw.lit(0.0)).otherwise(column)
+
+
 def summarize(
     source: Frame,
     ids: Sequence[str] | None,
@@ -278,13 +325,13 @@ def summarize(
     confidence = (
         []
         if source.confidence is None
-        else [nw.col(source.confidence).cast(nw.Float64).fill_null(-1.0).alias("q")]
+        else [source.confidences().fill_null(-1.0).alias("q")]
     )
     rows = rows.select(
         nw.col(source.id).alias("id"),
         cell.alias("cell"),
         (source.micros(origin, clock).cast(nw.Float64) / 1e6).alias("t"),
-        nw.col(source.value).cast(nw.Float64).alias("v"),
+        source.values().alias("v"),
         *confidence,
     )
     keys = ["id", "cell"]
@@ -561,12 +608,14 @@ def check_frame(source: Frame, subject: str) -> None:
         ("id", nw.col(source.id).str.strip_chars() == "", "a non-blank string id"),
         ("at", nw.col(source.at).is_null(), "a datetime.date or datetime.datetime"),
         ("value", value.is_null(), "a finite real number"),
-        ("value", ~value.cast(nw.Float64).is_finite(), "a finite real number"),
     ]
+    if not source.value_dtype.is_integer():  # an integer is always finite
+        finite = as_float(nw, value, source.value_dtype).is_finite()
+        problems.append(("value", ~finite, "a finite real number"))
     if source.confidence is not None:
         given = nw.col(source.confidence)
-        if _number(nw, source.lazy.collect_schema()[source.confidence]):
-            confidence = given.cast(nw.Float64)
+        if _number(nw, source.confidence_dtype):
+            confidence = source.confidences()
             bad = ~confidence.is_finite() | (confidence < 0) | (confidence > 1)
         else:  # text, booleans, objects: only nulls (no confidence) are fine
             bad = nw.lit(True)
