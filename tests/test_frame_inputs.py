@@ -2,7 +2,8 @@
 
 import math
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import dask.dataframe as dd
 import duckdb
@@ -20,14 +21,17 @@ pytestmark = pytest.mark.filterwarnings(
 
 Q1 = Period.quarter(2026, 1)
 AS_OF = date(2026, 2, 15)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def objectives(kind: Aggregation = Aggregation.LAST) -> list[Objective]:
+def objectives(
+    kind: Aggregation = Aggregation.LAST, period: Period = Q1
+) -> list[Objective]:
     return [
         Objective(
             "o",
             "O",
-            period=Q1,
+            period=period,
             key_results=[KeyResult("a", "A", start=0, target=100, aggregation=kind)],
         )
     ]
@@ -53,7 +57,7 @@ def kept(frame: object) -> Checkins:
     return table
 
 
-def arrow_of(ats: list[date], values: pa.Array) -> pa.Table:
+def arrow_of(ats: list[date], values: pa.Array, unit: str = "us") -> pa.Table:
     """Check-ins of "a" with naive datetime instants (midnight for a date)."""
     times = [
         at if isinstance(at, datetime) else datetime(at.year, at.month, at.day)
@@ -62,10 +66,20 @@ def arrow_of(ats: list[date], values: pa.Array) -> pa.Table:
     return pa.table(
         {
             "id": ["a"] * len(ats),
-            "at": pa.array(times, pa.timestamp("us")),
+            "at": pa.array(times, pa.timestamp(unit)),
             "value": values,
         }
     )
+
+
+def both(
+    rows: list[tuple[str, datetime, float]], frame: object, **options: object
+) -> tuple[object, object]:
+    """The key result "a" from the rows and from the frame."""
+    given = options.pop("objectives", None) or objectives()
+    by_rows = evaluate(given, measurements=Checkins.from_rows(rows), **options)
+    by_frame = evaluate(given, measurements=kept(frame), **options)
+    return by_rows["a"], by_frame["a"]
 
 
 # -- values -----------------------------------------------------------------
@@ -144,3 +158,109 @@ def test_signed_zeros_are_one_value_as_for_rows(engine):
         assert card["a"].value == expected["a"].value
     last = evaluate(objectives(), measurements=kept(frame), as_of=AS_OF)["a"].value
     assert math.copysign(1.0, last) == 1.0  # -0.0 + 0.0 is 0.0, as for rows
+
+
+# -- instants ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nanosecond_timestamps_months_apart_are_read(engine):
+    """Arrow nanoseconds (pyarrow dtypes from read_parquet), months apart: no error."""
+    days = [date(2026, 1, 10), date(2026, 2, 1)]
+    frame = ENGINES[engine](arrow_of(days, pa.array([10.0, 30.0]), unit="ns"))
+    rows = [("a", datetime(2026, 1, 10), 10.0), ("a", datetime(2026, 2, 1), 30.0)]
+    by_rows, by_frame = both(rows, frame, as_of=AS_OF)
+    assert by_frame.value == 30.0
+    assert by_frame.last_measured == date(2026, 2, 1)
+    assert by_frame.forecast == pytest.approx(by_rows.forecast, rel=1e-9)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_check_in_centuries_back_is_placed_as_for_rows(engine):
+    """A check-in in 1700, past 2**53 microseconds away, keeps its day (Berlin LMT)."""
+    # Berlin's local mean time is 0:53:28 ahead of UTC: 00:03 on 5 January is
+    # 23:09:32 UTC on the 4th, and the 5th again locally.  Taking off today's
+    # offset (+1 h) would make it 23:56:28 on the 4th.
+    at = datetime(1700, 1, 5, 0, 3)
+    frame = ENGINES[engine](arrow_of([at], pa.array([1.0])))
+    by_rows, by_frame = both([("a", at, 1.0)], frame, as_of=AS_OF, tz=BERLIN)
+    assert by_frame.value is None  # before the period
+    assert by_frame.last_measured == by_rows.last_measured == date(1700, 1, 5)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_latest_check_in_before_a_period_keeps_its_summer_offset(engine):
+    """A summer check-in before the period is placed with summer time, not winter's."""
+    # 23:30 on 15 August 2025 in Berlin (CEST, +2 h) is 21:30 UTC: the 15th.
+    # With January's +1 h it would be 22:30 UTC, 00:30 on the 16th locally.
+    rows = [
+        ("a", datetime(2025, 1, 10, 12), 1.0),
+        ("a", datetime(2025, 8, 15, 23, 30), 2.0),
+    ]
+    frame = ENGINES[engine](arrow_of([at for _, at, _ in rows], pa.array([1.0, 2.0])))
+    by_rows, by_frame = both(rows, frame, as_of=AS_OF, tz=BERLIN)
+    assert by_frame.last_measured == by_rows.last_measured == date(2025, 8, 15)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_wall_time_in_the_skipped_hour_is_placed_as_for_rows(engine):
+    """02:30 on the day clocks spring forward takes the offset before, as for rows."""
+    # 02:30 does not exist in Berlin on 29 March 2026; fold=0 reads it with
+    # CET (+1 h): 01:30 UTC, after 03:10 CEST (01:10 UTC).  So 50 is last.
+    rows = [
+        ("a", datetime(2026, 3, 29, 2, 30), 50.0),
+        ("a", datetime(2026, 3, 29, 3, 10), 40.0),
+    ]
+    frame = ENGINES[engine](arrow_of([at for _, at, _ in rows], pa.array([50.0, 40.0])))
+    by_rows, by_frame = both(rows, frame, as_of=date(2026, 3, 31), tz=BERLIN)
+    assert by_frame.value == by_rows.value == 50.0
+    assert by_frame.last_measured == date(2026, 3, 29)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_wall_time_in_the_repeated_hour_is_its_first_instant_as_for_rows(engine):
+    """02:30 on the day clocks fall back is the earlier one, and moves no other."""
+    q4 = Period.quarter(2026, 4)
+    rows = [
+        ("a", datetime(2026, 10, 5), 10.0),
+        ("a", datetime(2026, 10, 25, 2, 30), 20.0),  # CEST: 00:30 UTC
+        ("a", datetime(2026, 11, 10), 30.0),  # CET: 23:00 UTC on the 9th
+    ]
+    frame = ENGINES[engine](
+        arrow_of([at for _, at, _ in rows], pa.array([10.0, 20.0, 30.0]))
+    )
+    by_rows, by_frame = both(
+        rows,
+        frame,
+        objectives=objectives(period=q4),
+        as_of=date(2026, 11, 15),
+        tz=BERLIN,
+    )
+    assert by_frame.value == 30.0
+    assert by_frame.last_measured == date(2026, 11, 10)
+    assert by_frame.forecast == pytest.approx(by_rows.forecast, rel=1e-9)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "UTC"])
+def test_a_duckdb_timestamptz_in_any_session_zone(zone):
+    """A TIMESTAMPTZ column gives the rows' results in any session TimeZone."""
+    connection = duckdb.connect()
+    connection.execute(f"SET TimeZone = '{zone}'")
+    relation = connection.sql(
+        """
+        select 'a' as id, "at", value from (values
+            (TIMESTAMPTZ '2026-01-10 12:00:00+00', 10.0::double),
+            (TIMESTAMPTZ '2026-01-31 23:30:00+00', 20.0::double),
+            (TIMESTAMPTZ '1700-01-05 12:00:00+00', 1.0::double)) t("at", value)
+        """
+    )
+    rows = [
+        ("a", datetime(2026, 1, 10, 12, tzinfo=UTC), 10.0),
+        ("a", datetime(2026, 1, 31, 23, 30, tzinfo=UTC), 20.0),
+        ("a", datetime(1700, 1, 5, 12, tzinfo=UTC), 1.0),
+    ]
+    by_rows, by_frame = both(rows, relation, as_of=AS_OF, tz=BERLIN)
+    assert by_frame.value == 20.0
+    # 23:30 UTC on 31 January is 00:30 on 1 February in Berlin.
+    assert by_frame.last_measured == by_rows.last_measured == date(2026, 2, 1)
+    assert by_frame.forecast == pytest.approx(by_rows.forecast, rel=1e-9)

@@ -17,17 +17,20 @@ cell near zero, and the little rounding left is read off the cell's first
 row and taken away.  Rows that tie in all four give the same sums in either
 order.
 
-Times travel as microseconds from an origin.  A naive or date column is
-local wall time: within a cell the zone's offset is constant (the daylight
-saving changes are edges too), so each cell's wall times shift to instants
-by one offset.
+Each row's instant (seconds from an origin) is worked out in the engine,
+from whole microseconds since 1970: UTC for an aware column, wall time for a
+naive or date one, from which the engine takes the UTC offset that
+:class:`~okrkit._time.Clock` takes off that wall time (one offset per
+stretch of wall time between daylight saving changes, looked up here).  So
+every row lands where ``Clock.instant`` places it for rows, in the skipped
+and the repeated hour too, and cells, ties and trends are those of the rows.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -88,46 +91,56 @@ def wall_of(instant: float, clock: Clock) -> datetime:
     return utc.astimezone(clock.tz).replace(tzinfo=None)
 
 
-def first_day(instant: float, clock: Clock, *, after: bool) -> date:
-    """The first day whose midnight is at (or, ``after``, past) the instant."""
-    day = wall_of(instant, clock).date()
-    while clock.day(day) < instant or (after and clock.day(day) == instant):
-        day += timedelta(days=1)
-    while True:  # the previous day may qualify too (an offset of a day or more)
-        earlier = day - timedelta(days=1)
-        start = clock.day(earlier)
-        if start > instant or (not after and start == instant):
-            day = earlier
-        else:
-            return day
+_1970 = datetime(1970, 1, 1)
+_EPOCH_1970 = _1970.toordinal() * SECONDS_PER_DAY  # the instant of 1970-01-01 UTC
+_MICROS = 1_000_000  # microseconds in a second
+_DAY, _SECOND, _MICRO = timedelta(days=1), timedelta(seconds=1), timedelta(0, 0, 1)
+
+Offsets = list[tuple[int, float]]
 
 
-def offset_changes(start: float, end: float, clock: Clock) -> list[float]:
-    """The instants in ``[start, end]`` where the zone's UTC offset changes."""
-    if clock.fixed_offset is not None or end <= start:
-        return []
-    found = []
-    step = SECONDS_PER_DAY
-    here = start
-    while here < end:
-        there = min(here + step, end)
-        if _offset_at(here, clock) != _offset_at(there, clock):
+def wall_offsets(start: float, end: float, clock: Clock) -> Offsets:
+    """The UTC offsets Clock takes off wall times from about ``start`` to ``end``.
+
+    (from, offset) pairs, ``from`` a wall time in microseconds since 1970:
+    ``Clock.instant`` takes ``offset`` seconds off every wall time from
+    there to the next pair's.  The first pair starts a day before the wall
+    time of ``start``, the last holds to a day after ``end``'s.  The pieces
+    are cut where a wall time's offset changes, not an instant's: a skipped
+    hour takes the offset before the change and a repeated hour its first
+    instant (``fold=0``), as ``datetime`` reads them.
+    """
+    first, last = _wall_near(start, clock, -1), _wall_near(end, clock, 1)
+    offsets = [(_micros_of(first), clock._offset(first))]
+    if clock.fixed_offset is not None:
+        return offsets
+    here = first
+    while here < last:
+        there = min(here + _DAY, last)
+        if clock._offset(here) != clock._offset(there):
             lo, hi = here, there
-            while hi - lo > 1.0:  # to the second
-                mid = math.floor((lo + hi) / 2)
-                if _offset_at(mid, clock) == _offset_at(lo, clock):
+            while hi - lo > _SECOND:  # to the second: zones change on one
+                mid = lo + _SECOND * ((hi - lo) // _SECOND // 2)
+                if clock._offset(mid) == clock._offset(lo):
                     lo = mid
                 else:
                     hi = mid
-            found.append(float(hi))
+            offsets.append((_micros_of(hi), clock._offset(hi)))
         here = there
-    return found
+    return offsets
 
 
-def _offset_at(instant: float, clock: Clock) -> float:
-    utc = utc_of(instant).replace(tzinfo=UTC)
-    offset = utc.astimezone(clock.tz).utcoffset()
-    return 0.0 if offset is None else offset.total_seconds()
+def _wall_near(instant: float, clock: Clock, days: int) -> datetime:
+    """The wall time ``days`` from an instant's, to the second, on the calendar."""
+    try:
+        wall = wall_of(instant, clock) + timedelta(days=days)
+    except OverflowError:  # past year 1 or 9999
+        wall = datetime.min if days < 0 else datetime.max
+    return wall.replace(microsecond=0)
+
+
+def _micros_of(wall: datetime) -> int:
+    return (wall - _1970) // _MICRO
 
 
 class Frame:
@@ -152,7 +165,6 @@ class Frame:
         self.confidence, self.note = confidence, note
         schema = self.lazy.collect_schema()
         self.kind = _at_kind(nw, schema[at])
-        self.aware_zone = getattr(schema[at], "time_zone", None)
         self.value_dtype = schema[value]
         self.confidence_dtype = None if confidence is None else schema[confidence]
 
@@ -187,41 +199,50 @@ class Frame:
             for i, at, v, q in found.rows()
         ]
 
-    def instants(self) -> Any:
-        """The ``at`` column as comparable values (UTC for aware columns)."""
+    def epoch(self) -> Any:
+        """The ``at`` column as whole microseconds since 1970-01-01 00:00.
+
+        UTC for an aware column, whatever its zone; wall time for a naive
+        or a date column.  Integers: no engine's duration arithmetic (pandas
+        casts Arrow nanoseconds to float safely, and fails past 104 days).
+        """
+        column = self.nw.col(self.at)
+        if self.backend == "duckdb":
+            # narwhals has no timestamp() for DuckDB; its total_microseconds
+            # is DuckDB's epoch_us, which takes dates and timestamps too and
+            # reads a TIMESTAMPTZ as its UTC instant whatever the session's
+            # TimeZone (a conversion to UTC is refused unless the session is
+            # in UTC, and a difference of two counts local calendar days).
+            return column.dt.total_microseconds()
+        return column.dt.timestamp("us")
+
+    def offsets(self, start: float, end: float, clock: Clock) -> Offsets:
+        """The offsets placing wall times from ``start`` to ``end`` (aware: none)."""
+        return [] if self.kind == "aware" else wall_offsets(start, end, clock)
+
+    def instants(self, origin: float, offsets: Offsets) -> Any:
+        """Each row's instant, in seconds from ``origin``, as Clock places it.
+
+        From whole seconds and the microseconds left, each exact as a float:
+        microseconds since 1970 are not, past 2**53 (about 285 years), and
+        Arrow refuses that cast.  A wall time takes off the offset of its
+        piece of ``offsets`` (:func:`wall_offsets`), a time before the first
+        piece the first piece's offset (:func:`_place_early` corrects the
+        cells' first and last times that are such).
+        """
         nw = self.nw
-        column = nw.col(self.at)
-        if self.kind == "aware" and self.aware_zone not in _UTC_NAMES:
-            column = column.dt.convert_time_zone("UTC")
-        return column
-
-    def literal(self, edge: Edge, clock: Clock) -> Any:
-        """The comparison putting a row at or above ``edge``."""
-        nw = self.nw
-        column = self.instants()
-        if self.kind == "date":
-            return column >= nw.lit(first_day(edge.at, clock, after=edge.after))
-        if self.kind == "aware":
-            bound = utc_of(edge.at).replace(tzinfo=UTC)
-        else:
-            bound = wall_of(edge.at, clock)
-        return column > nw.lit(bound) if edge.after else column >= nw.lit(bound)
-
-    def micros(self, origin: float, clock: Clock) -> Any:
-        """Microseconds from the origin: UTC for aware columns, else wall time."""
-        nw = self.nw
-        if self.kind == "aware":
-            base: datetime = utc_of(origin).replace(tzinfo=UTC)
-            column = self.instants()
-        else:
-            base = wall_of(origin, clock)
-            column = self.instants()
-            if self.kind == "date":
-                column = column.cast(nw.Datetime("us"))
-        return (column - nw.lit(base)).dt.total_microseconds()
-
-
-_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "utc", "+00:00", "Z"})
+        epoch = self.epoch()
+        whole = origin - _EPOCH_1970  # the origin in seconds since 1970
+        base = math.floor(whole)
+        seconds = epoch // _MICROS
+        rest = epoch - seconds * _MICROS
+        t = (seconds - base).cast(nw.Float64) + rest.cast(nw.Float64) / 1e6
+        fraction = base - whole
+        shift = nw.lit(fraction - (offsets[0][1] if offsets else 0.0))
+        for start, offset in offsets[1:]:
+            later = nw.lit(fraction - offset)
+            shift = nw.when(epoch >= start).then(later).otherwise(shift)
+        return t + shift
 
 
 def _at_kind(nw: Any, dtype: Any) -> str | None:
@@ -314,14 +335,12 @@ def summarize(
     """
     nw = source.nw
     origin = edges[0].at if edges else until
-    cut = source.literal(Edge(until, True), clock)
-    # A list of ids becomes a literal list in the engine's plan, which some
-    # engines (DuckDB) test row by row: leave it out when every id counts.
-    keep = [~cut] if ids is None else [nw.col(source.id).is_in(list(ids)), ~cut]
-    rows = source.lazy.filter(*keep)
-    cell = nw.lit(0)
-    for edge in edges:
-        cell = cell + source.literal(edge, clock).cast(nw.Int32)
+    offsets = source.offsets(origin, until, clock)
+    rows = source.lazy
+    if ids is not None:
+        # A list of ids becomes a literal list in the engine's plan, which
+        # some engines (DuckDB) test row by row: left out when every id counts.
+        rows = rows.filter(nw.col(source.id).is_in(list(ids)))
     confidence = (
         []
         if source.confidence is None
@@ -329,14 +348,19 @@ def summarize(
     )
     rows = rows.select(
         nw.col(source.id).alias("id"),
-        cell.alias("cell"),
-        (source.micros(origin, clock).cast(nw.Float64) / 1e6).alias("t"),
+        source.instants(origin, offsets).alias("t"),
         source.values().alias("v"),
         *confidence,
-    )
+    ).filter(nw.col("t") <= until - origin)
+    t = nw.col("t")
+    cell = nw.lit(0)
+    for edge in edges:
+        above = t > edge.at - origin if edge.after else t >= edge.at - origin
+        cell = cell + above.cast(nw.Int32)
+    rows = rows.with_columns(cell.alias("cell"))
     keys = ["id", "cell"]
     result = _collect(rows, keys, source)
-    cells = _cells(result, source, clock, origin, edges, running)
+    cells = _cells(result, origin, offsets, clock, edges, running)
     cells.later = partial(_sums, rows, keys, nw, running)
     return cells, origin
 
@@ -479,7 +503,7 @@ class Cells:
         *("position", "n", "total", "low", "high", "first_t", "first_v", "last_t"),
         *("last_v", "last_confidence", "tm", "st", "stt", "stv", "svv", "sc", "stc"),
         *("scc", "stk", "sck", "edges", "later", "origin", "places", "running"),
-        *("shifts", "start", "stop"),
+        *("start", "stop"),
     )
     # One list per field of Cell, a row per cell.
     position: list[int]
@@ -511,7 +535,6 @@ class Cells:
         edges: Sequence[Edge] = (),
         origin: float = 0.0,
         running: bool = True,
-        shifts: list[float] | None = None,
         later: Callable[[], Any] | None = None,
     ) -> None:
         for name, column in columns.items():
@@ -527,7 +550,6 @@ class Cells:
         }
         self.origin = origin
         self.running = running  # the trend's sums include running totals
-        self.shifts = shifts  # wall time to instant, per row (None: none)
         self.later = later  # the query of the trend's sums, until sent
 
     def cell(self, row: int) -> Cell:
@@ -540,23 +562,20 @@ class Cells:
     def _fill(self, result: Any) -> None:
         """Read the second query's columns, its rows those of the first."""
         assert len(result) == len(self.position)
-        tm = result["tm"].to_list()
-        if self.shifts is not None:
-            tm = [mean + shift for mean, shift in zip(tm, self.shifts, strict=True)]
-        self.tm = tm
+        self.tm = result["tm"].to_list()
         for name in _SUMS:
             setattr(self, name, result[name].to_list())
 
 
 def _cells(
     result: Any,
-    source: Frame,
-    clock: Clock,
     origin: float,
+    offsets: Offsets,
+    clock: Clock,
     edges: Sequence[Edge],
     running: bool,
 ) -> Cells:
-    """Read the engine's rows into columns, times moved from wall time to instants."""
+    """Read the engine's rows into columns (times placed before the offsets, too)."""
     column = {name: result[name].to_list() for name in _VALUES}
     column["position"] = list(map(int, result["cell"].to_list()))
     column["n"] = list(map(round, column["n"]))
@@ -566,33 +585,32 @@ def _cells(
         ]
     else:  # no confidence column
         column["last_confidence"] = [None] * len(result)
-    shifts = None
-    if source.kind != "aware" and clock.fixed_offset is None:
-        shifts = _shift(
-            column, wall_of(origin, clock), _offset_at(origin, clock), clock
-        )
+    if offsets:
+        _place_early(column, offsets, origin, clock)
     ids = result["id"].to_list()
-    return Cells(
-        ids, column, edges=edges, origin=origin, running=running, shifts=shifts
-    )
+    return Cells(ids, column, edges=edges, origin=origin, running=running)
 
 
-def _shift(
-    column: dict[str, list[Any]], wall_origin: datetime, base: float, clock: Clock
-) -> list[float]:
-    """Wall times to instants: minus the offset in force in each cell.
+def _place_early(
+    column: dict[str, list[Any]], offsets: Offsets, origin: float, clock: Clock
+) -> None:
+    """Place the first and last times before the offsets' first piece as Clock does.
 
-    Returns each row's shift, for the cell's mean time.  Sums over times
-    centred on the cell's mean need none.
+    Only the cell below every edge holds such times (the offsets start a day
+    before the first edge), and the engine took the first piece's offset
+    off them: their wall time's own offset may differ (summer and winter,
+    another century's).  Only the latest matters (the latest check-in
+    before a period); no trend reads that cell.
     """
-    first, last = column["first_t"], column["last_t"]
-    shifts = []
-    for row, first_t in enumerate(first):
-        wall = wall_origin + timedelta(seconds=first_t)
-        shift = base - clock._offset(wall)
-        first[row], last[row] = first_t + shift, last[row] + shift
-        shifts.append(shift)
-    return shifts
+    start, offset = offsets[0]
+    low = start / 1e6 + _EPOCH_1970 - offset - origin  # the first piece's start
+    for name in ("first_t", "last_t"):
+        times = column[name]
+        if times and min(times) < low:
+            column[name] = [
+                t if t >= low else clock.instant(utc_of(t + origin + offset)) - origin
+                for t in times
+            ]
 
 
 def check_frame(source: Frame, subject: str) -> None:
@@ -675,9 +693,8 @@ def distinct_ids(source: Frame) -> frozenset[str]:
 
 def late_ids(source: Frame, until: float, clock: Clock) -> frozenset[str]:
     """The ids of the rows after the instant ``until`` (what a summary leaves out)."""
-    return _distinct(
-        source, source.lazy.filter(source.literal(Edge(until, True), clock))
-    )
+    after = source.instants(until, source.offsets(until, until, clock)) > 0
+    return _distinct(source, source.lazy.filter(after))
 
 
 def _distinct(source: Frame, rows: Any) -> frozenset[str]:
