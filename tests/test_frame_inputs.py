@@ -264,3 +264,88 @@ def test_a_duckdb_timestamptz_in_any_session_zone(zone):
     # 23:30 UTC on 31 January is 00:30 on 1 February in Berlin.
     assert by_frame.last_measured == by_rows.last_measured == date(2026, 2, 1)
     assert by_frame.forecast == pytest.approx(by_rows.forecast, rel=1e-9)
+
+
+# -- Dask partitions ----------------------------------------------------------
+
+
+DASK_ROWS = [
+    ("a", date(2026, 1, 5), 10.0),
+    ("a", date(2026, 2, 1), 31.0),
+    ("a", date(2026, 2, 2), 33.0),
+    ("b", date(2026, 1, 7), 4.0),
+    ("b", date(2026, 2, 3), 6.0),
+]
+
+
+def two_key_results(kind: Aggregation) -> list[Objective]:
+    return [
+        Objective(
+            "o",
+            "O",
+            period=Q1,
+            key_results=[
+                KeyResult("a", "A", start=0, target=100),
+                KeyResult("b", "B", start=0, target=100, aggregation=kind),
+            ],
+        )
+    ]
+
+
+@pytest.mark.parametrize("partitions", [1, 2, 3])
+@pytest.mark.parametrize(
+    ("kind", "forecast"),
+    # By hand: b's running totals 4 and 10 (counts 1 and 2) on days 6 and 33
+    # of the quarter; the line through them, at its end (day 90):
+    # 10 + 57 * 6/27 and 2 + 57/27.
+    [(Aggregation.SUM, 10 + 57 * 6 / 27), (Aggregation.COUNT, 2 + 57 / 27)],
+)
+def test_dask_running_totals_are_in_time_order_across_partitions(
+    partitions, kind, forecast
+):
+    """SUM and COUNT forecasts from a Dask frame of any partitioning equal the rows'."""
+    frame = pd.DataFrame(DASK_ROWS, columns=["id", "at", "value"])
+    frame["at"] = pd.to_datetime(frame["at"])
+    table = kept(dd.from_pandas(frame, npartitions=partitions))
+    as_of = date(2026, 2, 16)
+    card = evaluate(two_key_results(kind), measurements=table, as_of=as_of)
+    rows = Checkins.from_rows(DASK_ROWS)
+    expected = evaluate(two_key_results(kind), measurements=rows, as_of=as_of)
+    assert card["b"].forecast == pytest.approx(forecast, rel=1e-12)
+    assert card["b"].forecast == pytest.approx(expected["b"].forecast, rel=1e-9)
+    assert card["b"].probability == pytest.approx(expected["b"].probability, abs=1e-9)
+    assert not table._held()  # summarized where it lives, never collected
+
+
+@pytest.mark.parametrize(("count", "ids", "partitions"), [(40, 2, 2), (30, 3, 3)])
+def test_ids_in_blocks_over_dask_partitions_give_the_rows_forecasts(
+    count, ids, partitions
+):
+    """A table sorted by id, ids split over partitions: SUM forecasts as for rows."""
+    rows = sorted(
+        (f"k{i % ids}", date(2026, 1, 1 + (i * 13) % 31), float((i * 37) % 11))
+        for i in range(count)
+    )
+    frame = pd.DataFrame(rows, columns=["id", "at", "value"])
+    frame["at"] = pd.to_datetime(frame["at"])
+    objectives = [
+        Objective(
+            "o",
+            "O",
+            period=Q1,
+            key_results=[
+                KeyResult(
+                    f"k{i}", "K", start=0, target=500, aggregation=Aggregation.SUM
+                )
+                for i in range(ids)
+            ],
+        )
+    ]
+    as_of = date(2026, 2, 16)
+    table = kept(dd.from_pandas(frame, npartitions=partitions))
+    card = evaluate(objectives, measurements=table, as_of=as_of)
+    expected = evaluate(objectives, measurements=Checkins.from_rows(rows), as_of=as_of)
+    for i in range(ids):
+        got, want = card[f"k{i}"], expected[f"k{i}"]
+        assert got.forecast == pytest.approx(want.forecast, rel=1e-9), i
+        assert got.value == want.value

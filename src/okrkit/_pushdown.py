@@ -10,12 +10,14 @@ about one per id and window, so a Dask or Spark table is never collected.
 
 Running totals (for SUM and COUNT forecasts) need the check-ins in time
 order within each cell.  Not every engine orders a window partitioned by
-group (Dask cannot), so the query numbers the rows in (id, cell, time,
-value) order and takes one running sum over the whole table of values minus
-their cell's mean: each cell sums to zero, so the running sum starts each
-cell near zero, and the little rounding left is read off the cell's first
-row and taken away.  Rows that tie in all four give the same sums in either
-order.
+group, so the query numbers the rows in (id, cell, time, value) order and
+takes one running sum over the whole table of values minus their cell's
+mean: each cell sums to zero, so the running sum starts each cell near zero,
+and the little rounding left is read off the cell's first row and taken
+away.  Rows that tie in all four give the same sums in either order.  Dask
+cannot take even that sum in order once a group-by window has moved rows
+between partitions, so there the rows are shuffled by cell and each
+partition sums its own cells.
 
 Each row's instant (seconds from an origin) is worked out in the engine,
 from whole microseconds since 1970: UTC for an aware column, wall time for a
@@ -361,7 +363,7 @@ def summarize(
     keys = ["id", "cell"]
     result = _collect(rows, keys, source)
     cells = _cells(result, origin, offsets, clock, edges, running)
-    cells.later = partial(_sums, rows, keys, nw, running)
+    cells.later = partial(_sums, rows, keys, source, running)
     return cells, origin
 
 
@@ -410,13 +412,16 @@ def _collect(rows: Any, keys: list[str], source: Frame) -> Any:
     )
 
 
-def _sums(rows: Any, keys: list[str], nw: Any, running: bool) -> Any:
+def _sums(rows: Any, keys: list[str], source: Frame, running: bool) -> Any:
     """The second query: each cell's mean time and the sums a trend fits.
 
     Its rows are the first query's cells in the same order (by id and cell).
     """
+    nw = source.nw
     v = nw.col("v")
-    if not running:
+    if running and source.backend == "dask":
+        products = _running_by_cell(rows, keys, nw)  # a row per cell already
+    elif not running:
         points = rows.with_columns(nw.col("t").mean().over(*keys).alias("tm"))
         t = nw.col("t") - nw.col("tm")  # times centred on their cell's mean
         zero = nw.lit(0.0)
@@ -481,6 +486,49 @@ def _running(rows: Any, keys: list[str], nw: Any) -> Any:
         (t * k).alias("stk"),
         (c * k).alias("sck"),
     )
+
+
+def _running_by_cell(rows: Any, keys: list[str], nw: Any) -> Any:
+    """Dask: each cell's mean time and sums, from whole cells in one partition.
+
+    Dask takes an ordered running sum (``cum_sum().over(order_by=...)``)
+    in the wrong order once a group-by window has moved rows between
+    partitions, and refuses one partitioned by group (dask/dask#11806).  So
+    the rows are shuffled by id and cell (a cell's rows land in one
+    partition), and each partition orders and sums its own cells in pandas.
+    One row per cell comes back, as from the other engines' query.
+    """
+    native = rows.select(*keys, "t", "v").to_native()
+    meta = [(key, native.dtypes[key]) for key in keys]
+    meta += [(name, "float64") for name in ("tm", *_SUMS)]
+    found = native.shuffle(on=keys).map_partitions(_cell_sums, keys, meta=meta)
+    return nw.from_native(found)
+
+
+def _cell_sums(frame: Any, keys: list[str]) -> Any:
+    """One pandas frame's cells (each whole): the mean time and the trend's sums."""
+    frame = frame.astype({"t": "float64", "v": "float64"})
+    frame = frame.sort_values([*keys, "t", "v"], kind="stable")
+    cells = frame.groupby(keys, sort=False)
+    t, v = frame["t"], frame["v"]
+    tm = cells["t"].transform("mean")
+    d = t - tm  # times centred on their cell's mean
+    c = cells["v"].cumsum()  # in time order: the running total
+    k = cells.cumcount() + 1.0  # the running count
+    products = frame[keys].assign(
+        tm=tm,
+        st=d,
+        stt=d * d,
+        stv=d * v,
+        svv=v * v,
+        sc=c,
+        stc=d * c,
+        scc=c * c,
+        stk=d * k,
+        sck=c * k,
+    )
+    sums = {"tm": "max", **dict.fromkeys(_SUMS, "sum")}
+    return products.groupby(keys, as_index=False, sort=False).agg(sums)
 
 
 _SUMS = ("st", "stt", "stv", "svv", "sc", "stc", "scc", "stk", "sck")
