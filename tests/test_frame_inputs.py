@@ -3,6 +3,7 @@
 import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import dask.dataframe as dd
@@ -13,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 from okrkit import Aggregation, Checkins, KeyResult, Objective, Period, evaluate
+from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Dask support is moving:FutureWarning",
@@ -349,3 +351,60 @@ def test_ids_in_blocks_over_dask_partitions_give_the_rows_forecasts(
         got, want = card[f"k{i}"], expected[f"k{i}"]
         assert got.forecast == pytest.approx(want.forecast, rel=1e-9), i
         assert got.value == want.value
+
+
+# -- what errors show -----------------------------------------------------------
+
+
+def test_an_integer_id_or_note_is_shown_as_given():
+    """An id 7 or a note 3 is named as 7 and 3, not as the floats 7.0 and 3.0."""
+    at = pd.to_datetime(["2026-01-05"])
+    numbers = pd.DataFrame({"id": [7], "at": at, "value": [1.0]})
+    with pytest.raises(InvalidTypeError, match=r"row 0: field 'id' got 7; expected"):
+        Checkins.from_frame(numbers)
+    with pytest.raises(InvalidTypeError, match=r"row 0: field 'id' got 7; expected"):
+        Checkins.from_frame(pl.from_pandas(numbers))
+    notes = pd.DataFrame({"id": ["a"], "at": at, "value": [1.0], "n": [3]})
+    with pytest.raises(
+        InvalidTypeError, match=r"row 0 \(id 'a'\): field 'note' got 3; expected"
+    ):
+        Checkins.from_frame(notes, note="n")
+
+
+def test_a_missing_id_in_pandas_is_named_missing_not_nan():
+    """pandas stores a missing string as NaN: the error says None, and names no id."""
+    frame = pd.DataFrame(
+        {
+            "id": ["a", None],
+            "at": pd.to_datetime(["2026-01-05", "2026-01-20"]),
+            "value": [1.0, 2.0],
+        }
+    )
+    with pytest.raises(InvalidValueError) as caught:
+        Checkins.from_frame(frame)
+    assert str(caught.value) == (
+        "Checkins row 1: field 'id' got None; expected a non-blank string id."
+    )
+    assert caught.value.value is None
+    with pytest.raises(
+        InvalidValueError,
+        match=r"row \(id None, at 2026-01-20 00:00:00\): field 'id' got None;",
+    ):
+        Checkins.from_frame(dd.from_pandas(frame, npartitions=2))
+
+
+def test_a_decimal_nan_is_shown_as_given():
+    """A column of Decimals keeps Decimal('NaN') as it is, for the error to show."""
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "at": pd.to_datetime(["2026-01-05", "2026-01-20"]),
+            "value": [Decimal("1.5"), Decimal("NaN")],
+        }
+    )
+    with pytest.raises(InvalidValueError) as caught:
+        Checkins.from_frame(frame)
+    assert str(caught.value) == (
+        "Checkins row 1 (id 'b'): field 'value' got Decimal('NaN'); "
+        "expected a finite real number."
+    )

@@ -883,7 +883,10 @@ def _frame_columns(
     )
     if isinstance(table, nw.LazyFrame):
         table = table.collect()
-    lists = {name: _pylist(table.get_column(name)) for name in wanted}
+    lists = {
+        name: _pylist(nw, table.get_column(name), as_given=name == names[2])
+        for name in wanted
+    }
     return [None if name is None else lists[name] for name in names]
 
 
@@ -903,8 +906,16 @@ def _prepared(nw: Any, name: str, dtype: Any, number: bool) -> Any:
     return column
 
 
-def _pylist(series: Any) -> tuple[Any, ...]:
-    """A column as a tuple of Python values, converted in C-level passes."""
+def _pylist(nw: Any, series: Any, *, as_given: bool = False) -> tuple[Any, ...]:
+    """A column as a tuple of Python values, converted in C-level passes.
+
+    A column of Python objects ``as_given`` (values) is read as it is:
+    Arrow would make a ``Decimal('NaN')`` a null, and the error would show
+    None.  Elsewhere Arrow's reading is kept: a NaN among pandas objects is
+    a missing confidence or note, as pandas means it.
+    """
+    if as_given and series.dtype == nw.Object:
+        return tuple(series.to_list())
     try:
         array = series.to_arrow()
     except Exception:  # no pyarrow: the backend's own conversion

@@ -719,19 +719,26 @@ def _bad_row(source: Frame, field: str, test: Any, expected: str) -> InvalidValu
     if isinstance(eager, nw.DataFrame):
         found = eager.with_row_index("__okrkit_row").filter(test.fill_null(False))
         row = found.head(1).rows(named=True)[0]
-        id_ = row[source.id]
+        id_ = _text(row[source.id])
         where = f"row {row['__okrkit_row']}" + ("" if id_ is None else f" (id {id_!r})")
     else:
         rows = source.lazy.filter(test.fill_null(False)).head(1).collect()
         row = rows.rows(named=True)[0]
-        where = f"row (id {row[source.id]!r}, at {row[source.at]})"
+        where = f"row (id {_text(row[source.id])!r}, at {row[source.at]})"
     name = source.confidence if field == "confidence" else getattr(source, field)
+    value = _text(row[name]) if field == "id" else row[name]
     return InvalidValueError(
-        subject=f"Checkins {where}",
-        field=field,
-        value=row[name],
-        expected=expected,
+        subject=f"Checkins {where}", field=field, value=value, expected=expected
     )
+
+
+def _text(cell: object) -> str | None:
+    """A cell of a text column as given: None when missing.
+
+    pandas reads a missing string back as NaN (or NA): it is shown as
+    None, what was given (and what every other engine shows).
+    """
+    return cell if isinstance(cell, str) else None
 
 
 def distinct_ids(source: Frame) -> frozenset[str]:
