@@ -118,7 +118,7 @@ def wall_offsets(start: float, end: float, clock: Clock) -> Offsets:
         return offsets
     here = first
     while here < last:
-        there = min(here + _DAY, last)
+        there = here + _DAY if last - here > _DAY else last  # no step past 9999
         if clock._offset(here) != clock._offset(there):
             lo, hi = here, there
             while hi - lo > _SECOND:  # to the second: zones change on one
@@ -633,7 +633,7 @@ def _cells(
         ]
     else:  # no confidence column
         column["last_confidence"] = [None] * len(result)
-    if offsets:
+    if offsets and clock.fixed_offset is None:  # one offset: all exact already
         _place_early(column, offsets, origin, clock)
     ids = result["id"].to_list()
     return Cells(ids, column, edges=edges, origin=origin, running=running)
