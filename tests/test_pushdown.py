@@ -371,17 +371,28 @@ def test_reading_the_columns_collects_the_table_once():
     assert repr(table) == "<Checkins: 8 rows, 2 ids>"
 
 
-def test_first_day_rounds_instants_up_to_midnights():
-    """The first day at or after an instant, in a zone ahead of UTC."""
+def test_wall_offsets_are_cut_where_a_wall_times_offset_changes():
+    """Spring forward: the skipped hour keeps the offset before, as fold=0 reads it."""
     from okrkit._time import Clock
 
     clock = Clock(ZoneInfo("Europe/Berlin"))
     midnight = clock.day(date(2026, 3, 29))
-    assert _pushdown.first_day(midnight, clock, after=False) == date(2026, 3, 29)
-    assert _pushdown.first_day(midnight, clock, after=True) == date(2026, 3, 30)
-    assert _pushdown.first_day(midnight - 1, clock, after=False) == date(2026, 3, 29)
-    assert _pushdown.offset_changes(midnight, midnight + 86400, clock) == [
-        midnight + 7200.0  # 02:00 local (01:00 UTC) on 2026-03-29
+    offsets = _pushdown.wall_offsets(midnight, midnight + 86400, clock)
+    micros = [
+        (datetime(2026, 3, 28) - datetime(1970, 1, 1)) // timedelta(microseconds=1),
+        (datetime(2026, 3, 29, 3) - datetime(1970, 1, 1)) // timedelta(microseconds=1),
+    ]
+    # From a day before: CET (+1 h); from 03:00 wall time on, CEST (+2 h).
+    assert offsets == [(micros[0], 3600.0), (micros[1], 7200.0)]
+    autumn = clock.day(date(2026, 10, 25))
+    # Fall back: 02:00-03:00 comes twice and reads as the first (CEST) until
+    # 03:00 wall time, when CET begins.
+    assert _pushdown.wall_offsets(autumn, autumn, clock)[1:] == [
+        (
+            (datetime(2026, 10, 25, 3) - datetime(1970, 1, 1))
+            // timedelta(microseconds=1),
+            3600.0,
+        )
     ]
 
 

@@ -901,24 +901,45 @@ def _frame_columns(
     table = nw.from_native(frame)
     schema = dict(table.collect_schema())
     wanted = list(dict.fromkeys(name for name in names if name is not None))
-    table = table.select(*(_prepared(nw, name, schema[name]) for name in wanted))
+    numbers = {names[2], names[3]}  # value and confidence
+    table = table.select(
+        *(_prepared(nw, name, schema[name], name in numbers) for name in wanted)
+    )
     if isinstance(table, nw.LazyFrame):
         table = table.collect()
-    lists = {name: _pylist(table.get_column(name)) for name in wanted}
+    lists = {
+        name: _pylist(nw, table.get_column(name), as_given=name == names[2])
+        for name in wanted
+    }
     return [None if name is None else lists[name] for name in names]
 
 
 _FRAME_FIELDS = ("id", "at", "value", "confidence", "note", "unit_column")
 
 
-def _prepared(nw: Any, name: str, dtype: Any) -> Any:
-    """The column, cast in the frame's own engine where that saves work here."""
+def _prepared(nw: Any, name: str, dtype: Any, number: bool) -> Any:
+    """The column, cast in the frame's own engine where that saves work here.
+
+    Only a value or confidence column of numbers becomes floats: an id or a
+    note of numbers stays as given, so that its error shows what was there
+    (``7``, not ``7.0``).
+    """
     column = nw.col(name)
-    return column.cast(nw.Float64) if dtype.is_numeric() else column
+    if number and dtype.is_numeric() and dtype != nw.Boolean:
+        return _pushdown.as_float(nw, column, dtype)
+    return column
 
 
-def _pylist(series: Any) -> tuple[Any, ...]:
-    """A column as a tuple of Python values, converted in C-level passes."""
+def _pylist(nw: Any, series: Any, *, as_given: bool = False) -> tuple[Any, ...]:
+    """A column as a tuple of Python values, converted in C-level passes.
+
+    A column of Python objects ``as_given`` (values) is read as it is:
+    Arrow would make a ``Decimal('NaN')`` a null, and the error would show
+    None.  Elsewhere Arrow's reading is kept: a NaN among pandas objects is
+    a missing confidence or note, as pandas means it.
+    """
+    if as_given and series.dtype == nw.Object:
+        return tuple(series.to_list())
     try:
         array = series.to_arrow()
     except Exception:  # no pyarrow: the backend's own conversion

@@ -10,24 +10,29 @@ about one per id and window, so a Dask or Spark table is never collected.
 
 Running totals (for SUM and COUNT forecasts) need the check-ins in time
 order within each cell.  Not every engine orders a window partitioned by
-group (Dask cannot), so the query numbers the rows in (id, cell, time,
-value) order and takes one running sum over the whole table of values minus
-their cell's mean: each cell sums to zero, so the running sum starts each
-cell near zero, and the little rounding left is read off the cell's first
-row and taken away.  Rows that tie in all four give the same sums in either
-order.
+group, so the query numbers the rows in (id, cell, time, value) order and
+takes one running sum over the whole table of values minus their cell's
+mean: each cell sums to zero, so the running sum starts each cell near zero,
+and the little rounding left is read off the cell's first row and taken
+away.  Rows that tie in all four give the same sums in either order.  Dask
+cannot take even that sum in order once a group-by window has moved rows
+between partitions, so there the rows are shuffled by cell and each
+partition sums its own cells.
 
-Times travel as microseconds from an origin.  A naive or date column is
-local wall time: within a cell the zone's offset is constant (the daylight
-saving changes are edges too), so each cell's wall times shift to instants
-by one offset.
+Each row's instant (seconds from an origin) is worked out in the engine,
+from whole microseconds since 1970: UTC for an aware column, wall time for a
+naive or date one, from which the engine takes the UTC offset that
+:class:`~okrkit._time.Clock` takes off that wall time (one offset per
+stretch of wall time between daylight saving changes, looked up here).  So
+every row lands where ``Clock.instant`` places it for rows, in the skipped
+and the repeated hour too, and cells, ties and trends are those of the rows.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -88,46 +93,56 @@ def wall_of(instant: float, clock: Clock) -> datetime:
     return utc.astimezone(clock.tz).replace(tzinfo=None)
 
 
-def first_day(instant: float, clock: Clock, *, after: bool) -> date:
-    """The first day whose midnight is at (or, ``after``, past) the instant."""
-    day = wall_of(instant, clock).date()
-    while clock.day(day) < instant or (after and clock.day(day) == instant):
-        day += timedelta(days=1)
-    while True:  # the previous day may qualify too (an offset of a day or more)
-        earlier = day - timedelta(days=1)
-        start = clock.day(earlier)
-        if start > instant or (not after and start == instant):
-            day = earlier
-        else:
-            return day
+_1970 = datetime(1970, 1, 1)
+_EPOCH_1970 = _1970.toordinal() * SECONDS_PER_DAY  # the instant of 1970-01-01 UTC
+_MICROS = 1_000_000  # microseconds in a second
+_DAY, _SECOND, _MICRO = timedelta(days=1), timedelta(seconds=1), timedelta(0, 0, 1)
+
+Offsets = list[tuple[int, float]]
 
 
-def offset_changes(start: float, end: float, clock: Clock) -> list[float]:
-    """The instants in ``[start, end]`` where the zone's UTC offset changes."""
-    if clock.fixed_offset is not None or end <= start:
-        return []
-    found = []
-    step = SECONDS_PER_DAY
-    here = start
-    while here < end:
-        there = min(here + step, end)
-        if _offset_at(here, clock) != _offset_at(there, clock):
+def wall_offsets(start: float, end: float, clock: Clock) -> Offsets:
+    """The UTC offsets Clock takes off wall times from about ``start`` to ``end``.
+
+    (from, offset) pairs, ``from`` a wall time in microseconds since 1970:
+    ``Clock.instant`` takes ``offset`` seconds off every wall time from
+    there to the next pair's.  The first pair starts a day before the wall
+    time of ``start``, the last holds to a day after ``end``'s.  The pieces
+    are cut where a wall time's offset changes, not an instant's: a skipped
+    hour takes the offset before the change and a repeated hour its first
+    instant (``fold=0``), as ``datetime`` reads them.
+    """
+    first, last = _wall_near(start, clock, -1), _wall_near(end, clock, 1)
+    offsets = [(_micros_of(first), clock._offset(first))]
+    if clock.fixed_offset is not None:
+        return offsets
+    here = first
+    while here < last:
+        there = here + _DAY if last - here > _DAY else last  # no step past 9999
+        if clock._offset(here) != clock._offset(there):
             lo, hi = here, there
-            while hi - lo > 1.0:  # to the second
-                mid = math.floor((lo + hi) / 2)
-                if _offset_at(mid, clock) == _offset_at(lo, clock):
+            while hi - lo > _SECOND:  # to the second: zones change on one
+                mid = lo + _SECOND * ((hi - lo) // _SECOND // 2)
+                if clock._offset(mid) == clock._offset(lo):
                     lo = mid
                 else:
                     hi = mid
-            found.append(float(hi))
+            offsets.append((_micros_of(hi), clock._offset(hi)))
         here = there
-    return found
+    return offsets
 
 
-def _offset_at(instant: float, clock: Clock) -> float:
-    utc = utc_of(instant).replace(tzinfo=UTC)
-    offset = utc.astimezone(clock.tz).utcoffset()
-    return 0.0 if offset is None else offset.total_seconds()
+def _wall_near(instant: float, clock: Clock, days: int) -> datetime:
+    """The wall time ``days`` from an instant's, to the second, on the calendar."""
+    try:
+        wall = wall_of(instant, clock) + timedelta(days=days)
+    except OverflowError:  # past year 1 or 9999
+        wall = datetime.min if days < 0 else datetime.max
+    return wall.replace(microsecond=0)
+
+
+def _micros_of(wall: datetime) -> int:
+    return (wall - _1970) // _MICRO
 
 
 class Frame:
@@ -152,7 +167,19 @@ class Frame:
         self.confidence, self.note = confidence, note
         schema = self.lazy.collect_schema()
         self.kind = _at_kind(nw, schema[at])
-        self.aware_zone = getattr(schema[at], "time_zone", None)
+        self.value_dtype = schema[value]
+        self.confidence_dtype = None if confidence is None else schema[confidence]
+
+    def values(self) -> Any:
+        """The value column as floats, -0.0 as 0.0: what rows hold."""
+        nw = self.nw
+        return signless(nw, as_float(nw, nw.col(self.value), self.value_dtype))
+
+    def confidences(self) -> Any:
+        """The confidence column as floats (a numeric one: see check_frame)."""
+        nw = self.nw
+        assert self.confidence is not None
+        return as_float(nw, nw.col(self.confidence), self.confidence_dtype)
 
     def rows_of(self, id: str) -> Any:
         """The rows of one id, collected: (id, at, value, confidence) tuples."""
@@ -164,7 +191,7 @@ class Frame:
             (
                 nw.lit(None, nw.Float64)
                 if self.confidence is None
-                else nw.col(self.confidence).cast(nw.Float64)
+                else self.confidences()
             ).alias("confidence"),
         ]
         found = self.lazy.filter(nw.col(self.id) == id).select(*columns).collect()
@@ -174,41 +201,50 @@ class Frame:
             for i, at, v, q in found.rows()
         ]
 
-    def instants(self) -> Any:
-        """The ``at`` column as comparable values (UTC for aware columns)."""
+    def epoch(self) -> Any:
+        """The ``at`` column as whole microseconds since 1970-01-01 00:00.
+
+        UTC for an aware column, whatever its zone; wall time for a naive
+        or a date column.  Integers: no engine's duration arithmetic (pandas
+        casts Arrow nanoseconds to float safely, and fails past 104 days).
+        """
+        column = self.nw.col(self.at)
+        if self.backend == "duckdb":
+            # narwhals has no timestamp() for DuckDB; its total_microseconds
+            # is DuckDB's epoch_us, which takes dates and timestamps too and
+            # reads a TIMESTAMPTZ as its UTC instant whatever the session's
+            # TimeZone (a conversion to UTC is refused unless the session is
+            # in UTC, and a difference of two counts local calendar days).
+            return column.dt.total_microseconds()
+        return column.dt.timestamp("us")
+
+    def offsets(self, start: float, end: float, clock: Clock) -> Offsets:
+        """The offsets placing wall times from ``start`` to ``end`` (aware: none)."""
+        return [] if self.kind == "aware" else wall_offsets(start, end, clock)
+
+    def instants(self, origin: float, offsets: Offsets) -> Any:
+        """Each row's instant, in seconds from ``origin``, as Clock places it.
+
+        From whole seconds and the microseconds left, each exact as a float:
+        microseconds since 1970 are not, past 2**53 (about 285 years), and
+        Arrow refuses that cast.  A wall time takes off the offset of its
+        piece of ``offsets`` (:func:`wall_offsets`), a time before the first
+        piece the first piece's offset (:func:`_place_early` corrects the
+        cells' first and last times that are such).
+        """
         nw = self.nw
-        column = nw.col(self.at)
-        if self.kind == "aware" and self.aware_zone not in _UTC_NAMES:
-            column = column.dt.convert_time_zone("UTC")
-        return column
-
-    def literal(self, edge: Edge, clock: Clock) -> Any:
-        """The comparison putting a row at or above ``edge``."""
-        nw = self.nw
-        column = self.instants()
-        if self.kind == "date":
-            return column >= nw.lit(first_day(edge.at, clock, after=edge.after))
-        if self.kind == "aware":
-            bound = utc_of(edge.at).replace(tzinfo=UTC)
-        else:
-            bound = wall_of(edge.at, clock)
-        return column > nw.lit(bound) if edge.after else column >= nw.lit(bound)
-
-    def micros(self, origin: float, clock: Clock) -> Any:
-        """Microseconds from the origin: UTC for aware columns, else wall time."""
-        nw = self.nw
-        if self.kind == "aware":
-            base: datetime = utc_of(origin).replace(tzinfo=UTC)
-            column = self.instants()
-        else:
-            base = wall_of(origin, clock)
-            column = self.instants()
-            if self.kind == "date":
-                column = column.cast(nw.Datetime("us"))
-        return (column - nw.lit(base)).dt.total_microseconds()
-
-
-_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "utc", "+00:00", "Z"})
+        epoch = self.epoch()
+        whole = origin - _EPOCH_1970  # the origin in seconds since 1970
+        base = math.floor(whole)
+        seconds = epoch // _MICROS
+        rest = epoch - seconds * _MICROS
+        t = (seconds - base).cast(nw.Float64) + rest.cast(nw.Float64) / 1e6
+        fraction = base - whole
+        shift = nw.lit(fraction - (offsets[0][1] if offsets else 0.0))
+        for start, offset in offsets[1:]:
+            later = nw.lit(fraction - offset)
+            shift = nw.when(epoch >= start).then(later).otherwise(shift)
+        return t + shift
 
 
 def _at_kind(nw: Any, dtype: Any) -> str | None:
@@ -244,6 +280,40 @@ def _number(nw: Any, dtype: Any) -> bool:
     return bool(dtype.is_numeric()) and dtype != nw.Boolean
 
 
+_HALF = 2**32  # a 64-bit integer's low half: what lies below a multiple of it
+
+
+def as_float(nw: Any, column: Any, dtype: Any) -> Any:
+    """A numeric column as Float64, each number rounded as ``float()`` rounds it.
+
+    Engines built on Arrow cast safely: an integer past 2**53, which no
+    float holds exactly, is an error there, where Python (and ``from_rows``)
+    rounds it to the nearest float.  So a 64-bit integer is split into a
+    multiple of 2**32 and the rest, each exact as a float, and put back
+    together by one addition: one rounding, to nearest.  An unsigned one
+    goes through its decimal text instead (pandas' Arrow arrays divide it
+    as a signed integer, which fails past 2**63); engines read a number's
+    text to the nearest float too.
+    """
+    if dtype == nw.Int64:
+        step = nw.lit(_HALF, nw.Int64)
+        high = column // step
+        low = column - high * step
+        return high.cast(nw.Float64) * float(_HALF) + low.cast(nw.Float64)
+    if dtype == nw.UInt64:
+        return column.cast(nw.String).cast(nw.Float64)
+    return column.cast(nw.Float64)
+
+
+def signless(nw: Any, column: Any) -> Any:
+    """-0.0 as 0.0, as rows read values (``value + 0.0``).
+
+    Not ``+ 0.0`` in the engine: polars drops it as a no-op.  Two zeros
+    that differ in sign also break pandas' sort of Arrow doubles.
+    """
+    return nw.when(column == 0).then(nw.lit(0.0)).otherwise(column)
+
+
 def summarize(
     source: Frame,
     ids: Sequence[str] | None,
@@ -267,30 +337,33 @@ def summarize(
     """
     nw = source.nw
     origin = edges[0].at if edges else until
-    cut = source.literal(Edge(until, True), clock)
-    # A list of ids becomes a literal list in the engine's plan, which some
-    # engines (DuckDB) test row by row: leave it out when every id counts.
-    keep = [~cut] if ids is None else [nw.col(source.id).is_in(list(ids)), ~cut]
-    rows = source.lazy.filter(*keep)
-    cell = nw.lit(0)
-    for edge in edges:
-        cell = cell + source.literal(edge, clock).cast(nw.Int32)
+    offsets = source.offsets(origin, until, clock)
+    rows = source.lazy
+    if ids is not None:
+        # A list of ids becomes a literal list in the engine's plan, which
+        # some engines (DuckDB) test row by row: left out when every id counts.
+        rows = rows.filter(nw.col(source.id).is_in(list(ids)))
     confidence = (
         []
         if source.confidence is None
-        else [nw.col(source.confidence).cast(nw.Float64).fill_null(-1.0).alias("q")]
+        else [source.confidences().fill_null(-1.0).alias("q")]
     )
     rows = rows.select(
         nw.col(source.id).alias("id"),
-        cell.alias("cell"),
-        (source.micros(origin, clock).cast(nw.Float64) / 1e6).alias("t"),
-        nw.col(source.value).cast(nw.Float64).alias("v"),
+        source.instants(origin, offsets).alias("t"),
+        source.values().alias("v"),
         *confidence,
-    )
+    ).filter(nw.col("t") <= until - origin)
+    t = nw.col("t")
+    cell = nw.lit(0)
+    for edge in edges:
+        above = t > edge.at - origin if edge.after else t >= edge.at - origin
+        cell = cell + above.cast(nw.Int32)
+    rows = rows.with_columns(cell.alias("cell"))
     keys = ["id", "cell"]
     result = _collect(rows, keys, source)
-    cells = _cells(result, source, clock, origin, edges, running)
-    cells.later = partial(_sums, rows, keys, nw, running)
+    cells = _cells(result, origin, offsets, clock, edges, running)
+    cells.later = partial(_sums, rows, keys, source, running)
     return cells, origin
 
 
@@ -339,13 +412,16 @@ def _collect(rows: Any, keys: list[str], source: Frame) -> Any:
     )
 
 
-def _sums(rows: Any, keys: list[str], nw: Any, running: bool) -> Any:
+def _sums(rows: Any, keys: list[str], source: Frame, running: bool) -> Any:
     """The second query: each cell's mean time and the sums a trend fits.
 
     Its rows are the first query's cells in the same order (by id and cell).
     """
+    nw = source.nw
     v = nw.col("v")
-    if not running:
+    if running and source.backend == "dask":
+        products = _running_by_cell(rows, keys, nw)  # a row per cell already
+    elif not running:
         points = rows.with_columns(nw.col("t").mean().over(*keys).alias("tm"))
         t = nw.col("t") - nw.col("tm")  # times centred on their cell's mean
         zero = nw.lit(0.0)
@@ -412,6 +488,49 @@ def _running(rows: Any, keys: list[str], nw: Any) -> Any:
     )
 
 
+def _running_by_cell(rows: Any, keys: list[str], nw: Any) -> Any:
+    """Dask: each cell's mean time and sums, from whole cells in one partition.
+
+    Dask takes an ordered running sum (``cum_sum().over(order_by=...)``)
+    in the wrong order once a group-by window has moved rows between
+    partitions, and refuses one partitioned by group (dask/dask#11806).  So
+    the rows are shuffled by id and cell (a cell's rows land in one
+    partition), and each partition orders and sums its own cells in pandas.
+    One row per cell comes back, as from the other engines' query.
+    """
+    native = rows.select(*keys, "t", "v").to_native()
+    meta = [(key, native.dtypes[key]) for key in keys]
+    meta += [(name, "float64") for name in ("tm", *_SUMS)]
+    found = native.shuffle(on=keys).map_partitions(_cell_sums, keys, meta=meta)
+    return nw.from_native(found)
+
+
+def _cell_sums(frame: Any, keys: list[str]) -> Any:
+    """One pandas frame's cells (each whole): the mean time and the trend's sums."""
+    frame = frame.astype({"t": "float64", "v": "float64"})
+    frame = frame.sort_values([*keys, "t", "v"], kind="stable")
+    cells = frame.groupby(keys, sort=False)
+    t, v = frame["t"], frame["v"]
+    tm = cells["t"].transform("mean")
+    d = t - tm  # times centred on their cell's mean
+    c = cells["v"].cumsum()  # in time order: the running total
+    k = cells.cumcount() + 1.0  # the running count
+    products = frame[keys].assign(
+        tm=tm,
+        st=d,
+        stt=d * d,
+        stv=d * v,
+        svv=v * v,
+        sc=c,
+        stc=d * c,
+        scc=c * c,
+        stk=d * k,
+        sck=c * k,
+    )
+    sums = {"tm": "max", **dict.fromkeys(_SUMS, "sum")}
+    return products.groupby(keys, as_index=False, sort=False).agg(sums)
+
+
 _SUMS = ("st", "stt", "stv", "svv", "sc", "stc", "scc", "stk", "sck")
 _VALUES = ("n", "total", "low", "high", "first_t", "first_v", "last_t", "last_v")
 
@@ -432,7 +551,7 @@ class Cells:
         *("position", "n", "total", "low", "high", "first_t", "first_v", "last_t"),
         *("last_v", "last_confidence", "tm", "st", "stt", "stv", "svv", "sc", "stc"),
         *("scc", "stk", "sck", "edges", "later", "origin", "places", "running"),
-        *("shifts", "start", "stop"),
+        *("start", "stop"),
     )
     # One list per field of Cell, a row per cell.
     position: list[int]
@@ -464,7 +583,6 @@ class Cells:
         edges: Sequence[Edge] = (),
         origin: float = 0.0,
         running: bool = True,
-        shifts: list[float] | None = None,
         later: Callable[[], Any] | None = None,
     ) -> None:
         for name, column in columns.items():
@@ -480,7 +598,6 @@ class Cells:
         }
         self.origin = origin
         self.running = running  # the trend's sums include running totals
-        self.shifts = shifts  # wall time to instant, per row (None: none)
         self.later = later  # the query of the trend's sums, until sent
 
     def cell(self, row: int) -> Cell:
@@ -493,23 +610,20 @@ class Cells:
     def _fill(self, result: Any) -> None:
         """Read the second query's columns, its rows those of the first."""
         assert len(result) == len(self.position)
-        tm = result["tm"].to_list()
-        if self.shifts is not None:
-            tm = [mean + shift for mean, shift in zip(tm, self.shifts, strict=True)]
-        self.tm = tm
+        self.tm = result["tm"].to_list()
         for name in _SUMS:
             setattr(self, name, result[name].to_list())
 
 
 def _cells(
     result: Any,
-    source: Frame,
-    clock: Clock,
     origin: float,
+    offsets: Offsets,
+    clock: Clock,
     edges: Sequence[Edge],
     running: bool,
 ) -> Cells:
-    """Read the engine's rows into columns, times moved from wall time to instants."""
+    """Read the engine's rows into columns (times placed before the offsets, too)."""
     column = {name: result[name].to_list() for name in _VALUES}
     column["position"] = list(map(int, result["cell"].to_list()))
     column["n"] = list(map(round, column["n"]))
@@ -519,33 +633,32 @@ def _cells(
         ]
     else:  # no confidence column
         column["last_confidence"] = [None] * len(result)
-    shifts = None
-    if source.kind != "aware" and clock.fixed_offset is None:
-        shifts = _shift(
-            column, wall_of(origin, clock), _offset_at(origin, clock), clock
-        )
+    if offsets and clock.fixed_offset is None:  # one offset: all exact already
+        _place_early(column, offsets, origin, clock)
     ids = result["id"].to_list()
-    return Cells(
-        ids, column, edges=edges, origin=origin, running=running, shifts=shifts
-    )
+    return Cells(ids, column, edges=edges, origin=origin, running=running)
 
 
-def _shift(
-    column: dict[str, list[Any]], wall_origin: datetime, base: float, clock: Clock
-) -> list[float]:
-    """Wall times to instants: minus the offset in force in each cell.
+def _place_early(
+    column: dict[str, list[Any]], offsets: Offsets, origin: float, clock: Clock
+) -> None:
+    """Place the first and last times before the offsets' first piece as Clock does.
 
-    Returns each row's shift, for the cell's mean time.  Sums over times
-    centred on the cell's mean need none.
+    Only the cell below every edge holds such times (the offsets start a day
+    before the first edge), and the engine took the first piece's offset
+    off them: their wall time's own offset may differ (summer and winter,
+    another century's).  Only the latest matters (the latest check-in
+    before a period); no trend reads that cell.
     """
-    first, last = column["first_t"], column["last_t"]
-    shifts = []
-    for row, first_t in enumerate(first):
-        wall = wall_origin + timedelta(seconds=first_t)
-        shift = base - clock._offset(wall)
-        first[row], last[row] = first_t + shift, last[row] + shift
-        shifts.append(shift)
-    return shifts
+    start, offset = offsets[0]
+    low = start / 1e6 + _EPOCH_1970 - offset - origin  # the first piece's start
+    for name in ("first_t", "last_t"):
+        times = column[name]
+        if times and min(times) < low:
+            column[name] = [
+                t if t >= low else clock.instant(utc_of(t + origin + offset)) - origin
+                for t in times
+            ]
 
 
 def check_frame(source: Frame, subject: str) -> None:
@@ -561,12 +674,14 @@ def check_frame(source: Frame, subject: str) -> None:
         ("id", nw.col(source.id).str.strip_chars() == "", "a non-blank string id"),
         ("at", nw.col(source.at).is_null(), "a datetime.date or datetime.datetime"),
         ("value", value.is_null(), "a finite real number"),
-        ("value", ~value.cast(nw.Float64).is_finite(), "a finite real number"),
     ]
+    if not source.value_dtype.is_integer():  # an integer is always finite
+        finite = as_float(nw, value, source.value_dtype).is_finite()
+        problems.append(("value", ~finite, "a finite real number"))
     if source.confidence is not None:
         given = nw.col(source.confidence)
-        if _number(nw, source.lazy.collect_schema()[source.confidence]):
-            confidence = given.cast(nw.Float64)
+        if _number(nw, source.confidence_dtype):
+            confidence = source.confidences()
             bad = ~confidence.is_finite() | (confidence < 0) | (confidence > 1)
         else:  # text, booleans, objects: only nulls (no confidence) are fine
             bad = nw.lit(True)
@@ -604,19 +719,26 @@ def _bad_row(source: Frame, field: str, test: Any, expected: str) -> InvalidValu
     if isinstance(eager, nw.DataFrame):
         found = eager.with_row_index("__okrkit_row").filter(test.fill_null(False))
         row = found.head(1).rows(named=True)[0]
-        id_ = row[source.id]
+        id_ = _text(row[source.id])
         where = f"row {row['__okrkit_row']}" + ("" if id_ is None else f" (id {id_!r})")
     else:
         rows = source.lazy.filter(test.fill_null(False)).head(1).collect()
         row = rows.rows(named=True)[0]
-        where = f"row (id {row[source.id]!r}, at {row[source.at]})"
+        where = f"row (id {_text(row[source.id])!r}, at {row[source.at]})"
     name = source.confidence if field == "confidence" else getattr(source, field)
+    value = _text(row[name]) if field == "id" else row[name]
     return InvalidValueError(
-        subject=f"Checkins {where}",
-        field=field,
-        value=row[name],
-        expected=expected,
+        subject=f"Checkins {where}", field=field, value=value, expected=expected
     )
+
+
+def _text(cell: object) -> str | None:
+    """A cell of a text column as given: None when missing.
+
+    pandas reads a missing string back as NaN (or NA): it is shown as
+    None, what was given (and what every other engine shows).
+    """
+    return cell if isinstance(cell, str) else None
 
 
 def distinct_ids(source: Frame) -> frozenset[str]:
@@ -626,9 +748,8 @@ def distinct_ids(source: Frame) -> frozenset[str]:
 
 def late_ids(source: Frame, until: float, clock: Clock) -> frozenset[str]:
     """The ids of the rows after the instant ``until`` (what a summary leaves out)."""
-    return _distinct(
-        source, source.lazy.filter(source.literal(Edge(until, True), clock))
-    )
+    after = source.instants(until, source.offsets(until, until, clock)) > 0
+    return _distinct(source, source.lazy.filter(after))
 
 
 def _distinct(source: Frame, rows: Any) -> frozenset[str]:

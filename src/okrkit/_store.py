@@ -16,7 +16,7 @@ from okrkit import _validate
 from okrkit._checkins import Checkins
 from okrkit._measurement import Measurement
 from okrkit._plan import Window
-from okrkit._pushdown import Cells, Edge, late_ids, offset_changes, summarize
+from okrkit._pushdown import Cells, Edge, late_ids, summarize
 from okrkit._series import (
     Series,
     TableColumns,
@@ -251,15 +251,13 @@ class CheckinStore:
         table = self._table
         assert table is not None
         assert table._frame is not None
-        clock = self._clock
-        edges = list(self._edges)
-        if table._frame.kind != "aware" and edges:
-            # Wall times shift to instants by one offset per cell.
-            changes = offset_changes(edges[0].at, self._until, clock)
-            edges = sorted(set(edges) | {Edge(at, False) for at in changes})
-        self._edges = edges
         self._cells, self._origin = summarize(
-            table._frame, ids, edges, self._until, clock, running=self._running
+            table._frame,
+            ids,
+            self._edges,
+            self._until,
+            self._clock,
+            running=self._running,
         )
         return self._cells
 
