@@ -972,3 +972,10 @@ def test_resolve_refuses_junk_baselines(junk):
     with pytest.raises(OkrkitError) as info:
         relative.resolve(junk)
     assert safe_repr(junk)[:20] in str(info.value)
+
+
+@pytest.mark.parametrize(("start", "target"), [(-1e308, 1e308), (1e308, -1e308)])
+def test_a_span_too_large_for_a_float_is_refused(start, target):
+    """target - start overflows: progress would divide by inf (0 at 0 %, not 50 %)."""
+    with pytest.raises(InvalidValueError, match="field 'target'.*distance from start"):
+        KeyResult("k", "K", start=start, target=target)

@@ -405,3 +405,38 @@ def test_bad_check_ins_are_named_by_the_function_called():
         id_ = "nps" if name == "evaluate_kpi" else "k"
         with pytest.raises(InvalidTypeError, match=rf"^{name}: field .measurements"):
             call({id_: 5})
+
+
+def test_weights_whose_sum_overflows_still_roll_up():
+    """Two key results of weight 1e308: their sum is no float, their mean is 0.5.
+
+    Scores 1 and 0 (a check-in of 1 on a 0-to-1 target, and none), each half
+    the weight: the objective scores 0.5, split 0.5 and 0.0, in evaluate()
+    and history() alike, with no OverflowError from a sum of weights.
+    """
+    from okrkit import history
+
+    q1 = Period.quarter(2026, 1)
+    objective = Objective("o", "O", period=q1, key_results=[
+        KeyResult("a", "A", start=0, target=1, weight=1e308),
+        KeyResult("b", "B", start=0, target=1, weight=1e308),
+    ])  # fmt: skip
+    checkins = {"a": [Measurement(date(2026, 2, 1), 1)]}
+    card = evaluate([objective], measurements=checkins, as_of=date(2026, 2, 15))
+    assert card["o"].score == 0.5
+    assert [c.contribution for c in card["o"].contributions] == [0.5, 0.0]
+    past = history([objective], measurements=checkins, dates=[date(2026, 2, 15)])
+    assert past.of("o")[0].score == 0.5
+
+
+def test_milestone_weights_whose_sum_overflows_are_refused():
+    """Progress divides by the milestones' total weight: it must be a float."""
+    from okrkit import Kind, Milestone
+
+    with pytest.raises(InvalidValueError, match="field 'steps'.*sum is a finite"):
+        KeyResult(
+            "m",
+            "M",
+            kind=Kind.MILESTONES,
+            steps=[Milestone("a", weight=1e308), Milestone("b", weight=1e308)],
+        )

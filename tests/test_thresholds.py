@@ -361,3 +361,18 @@ def test_errors_are_okrkit_errors():
     """Threshold errors derive from OkrkitError."""
     with pytest.raises(OkrkitError):
         Thresholds.within(2, 1)
+
+
+def test_bands_given_as_a_list_are_kept_as_a_tuple():
+    """A list of bands is stored as a tuple: immutable, hashable, equal after a trip."""
+    from okrkit import from_dict, to_dict
+
+    given = [
+        Band(lo=-math.inf, hi=1, status=Status.RED),
+        Band(lo=1, hi=math.inf, status=Status.GREEN),
+    ]
+    thresholds = Thresholds(bands=given)
+    given.append(given[0])  # the caller's list changes; the value does not
+    assert thresholds.bands == tuple(given[:2])
+    assert hash(thresholds) == hash(Thresholds(bands=tuple(given[:2])))
+    assert from_dict(to_dict(thresholds)) == thresholds

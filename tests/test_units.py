@@ -144,3 +144,16 @@ def test_conversion_round_trips(value, pair):
     there = units.convert(value, source, target)
     back = units.convert(there, target, source)
     assert back == pytest.approx(value, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        lambda: units.convert(1e308, "km", "nm"),
+        lambda: units.conversion("km", "nm").apply(1e308),
+    ],
+)
+def test_a_conversion_too_large_for_a_float_is_an_error(convert):
+    """1e308 km in nanometres is 1e320: an error naming the value, never inf."""
+    with pytest.raises(InvalidValueError, match=r"got 1e\+308; expected a value whose"):
+        convert()

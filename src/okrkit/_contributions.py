@@ -24,14 +24,20 @@ def split(items: Sequence[Item]) -> tuple[Contribution, ...]:
     >>> [c.contribution for c in split([("a", 3.0, 1.0), ("b", 1.0, 0.0)])]
     [0.75, 0.0]
     """
-    total = math.fsum(weight for _, weight, score in items if score is not None)
+    counted = [weight for _, weight, score in items if score is not None]
+    scale = 1.0  # x / 1.0 is x: the usual case is computed as written above
+    try:
+        total = math.fsum(counted)
+    except OverflowError:  # finite weights whose sum is not: scaled to at most 1
+        scale = max(counted)
+        total = math.fsum(weight / scale for weight in counted)
     found = []
     for id_, weight, score in items:
         if score is None or total == 0:
             share = gap = 0.0
         else:
-            share = weight * score / total
-            gap = weight * (1.0 - score) / total
+            share = weight / scale * score / total
+            gap = weight / scale * (1.0 - score) / total
         found.append(
             Contribution(
                 id=id_, weight=float(weight), score=score, contribution=share, gap=gap

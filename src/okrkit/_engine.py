@@ -462,7 +462,9 @@ def rolled_score(
     if None in scores:
         weights = [w for s, w in zip(scores, weights, strict=True) if s is not None]
         counted = [s for s in scores if s is not None]
-    if not counted or math.fsum(weights) <= 0:
+    # Weights are 0 or more: none above 0 is nothing to roll up (any() and
+    # not a sum: the weights may be finite and their sum not).
+    if not counted or not any(weights):
         return None
     combine = options.rollup.combine
     # The engine's scores and weights are finite floats, weights 0 or more:

@@ -192,8 +192,9 @@ expected no per on a linear key result (per is for rate key results).
             and type(start) is float
             and type(target) is float
             and type(weight) is float
-            and start - start == 0.0  # finite: inf - inf and nan are nan
-            and target - target == 0.0
+            # The span target - start is finite, so both are (inf - inf and
+            # nan are nan), and progress divides by a float.
+            and (span := target - start) - span == 0.0
             and start != target
             and 0.0 <= weight < _INF
             and type(id) is str
@@ -772,6 +773,17 @@ _NEEDED: Final = {
 
 
 def _check_linear(kr: KeyResult, subject: str) -> None:
+    # The rule requires both (these narrow the types only).
+    assert kr.start is not None
+    assert kr.target is not None
+    if not math.isfinite(kr.target - kr.start):  # progress divides by it
+        raise InvalidValueError(
+            subject=subject,
+            field="target",
+            value=kr.target,
+            expected=f"a target whose distance from start={kr.start!r} is a "
+            "finite number",
+        )
     if kr.start == kr.target:
         raise InvalidValueError(
             subject=subject,
@@ -818,6 +830,15 @@ def _check_milestones(kr: KeyResult, subject: str) -> None:
             value=names,
             expected="at least one milestone with weight > 0",
         )
+    try:  # progress divides by the total weight: it must be a float
+        math.fsum(m.weight for m in kr.steps)
+    except OverflowError:
+        raise InvalidValueError(
+            subject=subject,
+            field="steps",
+            value=[m.weight for m in kr.steps],
+            expected="milestone weights whose sum is a finite number",
+        ) from None
 
 
 def _check_nothing(kr: KeyResult, subject: str) -> None:

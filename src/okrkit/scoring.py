@@ -411,7 +411,10 @@ def _weighted_means_of(
     of the same products is the same float.  None when a mean is not a
     plain finite quotient (no weight, huge products): ask date by date.
     """
-    total = math.fsum(weights)
+    try:
+        total = math.fsum(weights)
+    except OverflowError:  # finite weights, an infinite sum: date by date
+        return None
     if total <= 0:
         return None
     # x * 1.0 is x (the default weight): no product to make.

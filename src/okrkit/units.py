@@ -45,6 +45,7 @@ True
 from __future__ import annotations
 
 import functools
+import math
 import re
 import sys
 import threading
@@ -148,9 +149,18 @@ class Conversion:
     offset: float = 0.0
 
     def apply(self, value: float) -> float:
-        """Convert one value."""
+        """Convert one value; an error if the result is too large for a float."""
         number = _validate.real("Conversion.apply", "value", value)
-        return number * self.scale + self.offset
+        converted = number * self.scale + self.offset
+        if not math.isfinite(converted):
+            raise InvalidValueError(
+                subject="Conversion.apply",
+                field="value",
+                value=value,
+                expected=f"a value whose conversion (x {self.scale!r} + "
+                f"{self.offset!r}) is a finite number",
+            )
+        return converted
 
 
 def is_unit(value: object) -> TypeGuard[pint.Unit]:
