@@ -457,3 +457,33 @@ def test_results_are_frozen():
         result.value = 3.0  # type: ignore[misc]
     assert result.kind == "kpi"
     assert math.isnan(float("nan"))
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney"]
+)
+def test_staleness_counts_calendar_days_across_a_clock_change(zone):
+    """A weekly Monday KPI checked in on 19 October is fresh on the 26th in any zone.
+
+    Berlin's clocks go back on 25 October 2026 (a 25-hour day), New York's
+    on 1 November, Sydney's forward on 4 October: seven calendar days are
+    seven days, so the KPI is due, not stale, on the 26th, and stale on
+    the 27th.  A monthly one checked in on 1 October is fresh on 1 November.
+    """
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    thresholds = Thresholds.higher_is_better(red_below=1, green_from=2)
+    weekly = KPI("w", "W", direction=Direction.HIGHER_IS_BETTER,
+                 thresholds=thresholds, cadence=Cadence.weekly(weekday=0))  # fmt: skip
+    checkins = [m(date(2026, 10, 19), 5)]
+    fresh = evaluate_kpi(weekly, checkins, as_of=date(2026, 10, 26), tz=tz)
+    assert (fresh.status, fresh.stale, fresh.due) == (
+        Status.GREEN,
+        False,
+        date(2026, 10, 26),
+    )
+    assert evaluate_kpi(weekly, checkins, as_of=date(2026, 10, 27), tz=tz).stale
+    monthly = attrs.evolve(weekly, cadence=Cadence.monthly(day=1))
+    first = [m(date(2026, 10, 1), 5)]
+    assert not evaluate_kpi(monthly, first, as_of=date(2026, 11, 1), tz=tz).stale

@@ -159,18 +159,23 @@ def latest(parts: tuple[Part, ...], at: float, clock: Clock) -> Last | None:
     return Last(at=earliest.at, day=earliest.day(clock))
 
 
-def staleness(kpi: KPI, last: Last | None, at: float) -> tuple[bool, date | None]:
+def staleness(
+    kpi: KPI, last: Last | None, at: float, clock: Clock
+) -> tuple[bool, date | None]:
     """Whether the KPI is stale, and the day its next check-in was due.
 
     Stale when ``as_of - last check-in`` exceeds the cadence's step (its
     longest gap between due dates) plus the grace: a check-in on or just
-    before its due day is never stale on that day.
+    before its due day is never stale on that day.  The time between is
+    local wall time: a week is seven calendar days in every zone, the
+    25-hour day of a daylight saving change included.
     """
     if kpi.cadence is None or last is None:
         return False, None
     step = kpi.cadence.step()
     # In seconds, so that a grace as long as timedelta allows cannot overflow.
-    stale = at - last.at > step.total_seconds() + kpi.grace.total_seconds()
+    elapsed = clock.wall(at) - clock.wall(last.at)
+    stale = elapsed > step.total_seconds() + kpi.grace.total_seconds()
     due = None
     if last.day is not None:
         try:
@@ -196,7 +201,7 @@ def kpi_result(
     value = aggregate_kpi(kpi, parts, span)
     why_none = "" if value is not None else _why_none(kpi, parts, span)
     last = latest(parts, at, clock)
-    stale, due = staleness(kpi, last, at)
+    stale, due = staleness(kpi, last, at, clock)
     thresholds = kpi.thresholds_at(today)
     band = None if value is None or thresholds is None else thresholds.band(value)
     light = Status.NO_DATA

@@ -125,6 +125,33 @@ class Clock:
         except OverflowError:
             return None
 
+    def wall(self, instant: float) -> float:
+        """The local wall time of an instant, as seconds on the local time line.
+
+        Differences of wall times count calendar days as 86,400 seconds,
+        including the 23- and 25-hour days of daylight saving changes.  An
+        instant off the calendar is returned as it is.
+
+        >>> from zoneinfo import ZoneInfo
+        >>> berlin = Clock(ZoneInfo("Europe/Berlin"))
+        >>> sunday = berlin.day(date(2026, 10, 25))
+        >>> monday = berlin.day(date(2026, 10, 26))
+        >>> monday - sunday, berlin.wall(monday) - berlin.wall(sunday)
+        (90000.0, 86400.0)
+        """
+        try:
+            utc = _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
+            local = utc.astimezone(self.tz)
+        except OverflowError:
+            return instant
+        return (
+            local.toordinal() * SECONDS_PER_DAY
+            + local.hour * 3600.0
+            + local.minute * 60.0
+            + local.second
+            + local.microsecond / 1e6
+        )
+
     def local_date(self, at: date) -> date | None:
         """Return the local day of ``at``; None if it falls outside the calendar."""
         try:
