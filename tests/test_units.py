@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -157,3 +158,16 @@ def test_a_conversion_too_large_for_a_float_is_an_error(convert):
     """1e308 km in nanometres is 1e320: an error naming the value, never inf."""
     with pytest.raises(InvalidValueError, match=r"got 1e\+308; expected a value whose"):
         convert()
+
+
+@pytest.mark.parametrize("name", ["dBm", "decibel", "neper", "dB/s", "decibel * meter"])
+def test_logarithmic_units_are_refused_with_an_okrkit_error(name):
+    """10 dBm is 10 mW, not 3.59: no factor and offset convert it, so it is refused.
+
+    Expressions pint itself cannot carry through (dB/s) are refused too,
+    never with a pint error.
+    """
+    with pytest.raises(UnknownUnitError, match=f"got '{re.escape(name)}'"):
+        units.parse_unit(name)
+    with pytest.raises(UnknownUnitError):
+        units.convert(10, name, "mW")

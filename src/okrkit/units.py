@@ -228,6 +228,25 @@ def _unknown(name: str) -> UnknownUnitError:
     return UnknownUnitError(subject="unit", field="unit", value=name, expected=hint)
 
 
+_LOGARITHMIC = (
+    "a unit on a linear scale: logarithmic units (dB, dBm, neper) do not "
+    "convert by a factor and an offset, so okrkit does not take them"
+)
+
+
+def _logarithmic(registry: Any, part: str) -> bool:
+    """Whether a unit of an expression is logarithmic (dB, dBm, neper...)."""
+    try:
+        with _LOCK:
+            names = registry.parse_unit_name(part)
+            return any(
+                getattr(registry._units[unit].converter, "is_logarithmic", False)
+                for _, unit, _ in names
+            )
+    except Exception:  # not a name pint can split: the checks after it decide
+        return False
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(name: str) -> pint.Unit:
     _check_bounds(name)
@@ -241,11 +260,16 @@ def _parse(name: str) -> pint.Unit:
         size_of_power = abs(float(power))  # type: ignore[arg-type]  # a real
         if not size_of_power <= _MAX_EXPONENT:  # also refuses nan
             raise _refuse(name, _BOUNDS)  # e.g. superscripts: m⁹⁹⁹
-        with _LOCK:
-            size = registry.Quantity(1, part)
-            calendar = (
-                size.check("[time]") and size.to("day").magnitude >= _CALENDAR_DAYS
-            )
+        if _logarithmic(registry, part):
+            raise _refuse(name, _LOGARITHMIC)
+        try:
+            with _LOCK:
+                size = registry.Quantity(1, part)
+                calendar = (
+                    size.check("[time]") and size.to("day").magnitude >= _CALENDAR_DAYS
+                )
+        except Exception as exc:  # pint's own errors (a 'delta_decibel' of dB/s)
+            raise _unknown(name) from exc
         if calendar:
             raise InvalidValueError(
                 subject="unit",
