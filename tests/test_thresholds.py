@@ -376,3 +376,13 @@ def test_bands_given_as_a_list_are_kept_as_a_tuple():
     assert thresholds.bands == tuple(given[:2])
     assert hash(thresholds) == hash(Thresholds(bands=tuple(given[:2])))
     assert from_dict(to_dict(thresholds)) == thresholds
+
+
+@pytest.mark.parametrize("previous", [None, Status.GREEN, Status.RED])
+def test_a_bad_margin_is_an_error_whatever_the_previous_status(previous):
+    """margin='x' is refused even when the previous status needs no margin."""
+    thresholds = Thresholds.higher_is_better(red_below=50, green_from=80)
+    with pytest.raises(InvalidTypeError, match="field 'margin'"):
+        thresholds.status(90, previous=previous, margin="x")
+    with pytest.raises(InvalidValueError, match="field 'margin'"):
+        thresholds.status(90, previous=previous, margin=-1.0)

@@ -411,6 +411,11 @@ expected a positive target for thresholds relative to it (target * k).
         >>> t.status(77.5, previous=Status.GREEN, margin=2).name
         'AMBER'
         """
+        # Checked on every call, not only when it is used: a bad margin is a
+        # bug however the value falls.
+        slack = margin
+        if type(margin) is not float or not 0.0 <= margin < _INF:
+            slack = _validate.non_negative("Thresholds.status", "margin", margin)
         current = self.band(value).status
         if previous is None or current is previous:
             return current
@@ -421,7 +426,6 @@ expected a positive target for thresholds relative to it (target * k).
             Status,
             "a Status or None",
         )
-        slack = _validate.non_negative("Thresholds.status", "margin", margin)
         number_ = float(value)
         for band in self.bands:
             if band.status is previous and band.distance(number_) <= slack:
