@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, Literal, cast
@@ -25,7 +25,7 @@ from okrkit._results import (
 )
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
-from okrkit._time import SECONDS_PER_DAY, Clock
+from okrkit._time import Clock, utc_time
 from okrkit._timeline import Timeline, Track
 from okrkit.exceptions import InvalidValueError, MissingExtraError
 
@@ -486,9 +486,6 @@ def _aware(value: object) -> bool:
     return isinstance(value, datetime) and value.utcoffset() is not None
 
 
-_ORIGIN = datetime(1, 1, 1, tzinfo=UTC)  # instant SECONDS_PER_DAY (_time.Clock)
-
-
 def _in_utc(value: object, clock: Clock) -> object:
     """An aware time in UTC; a date or naive time read in the clock's zone."""
     if value is None:
@@ -496,7 +493,7 @@ def _in_utc(value: object, clock: Clock) -> object:
     if isinstance(value, datetime) and value.utcoffset() is not None:
         return value.astimezone(UTC)
     assert isinstance(value, date)
-    return _ORIGIN + timedelta(seconds=clock.instant(value) - SECONDS_PER_DAY)
+    return utc_time(clock.instant(value))
 
 
 def _narwhals(subject: str) -> Any:

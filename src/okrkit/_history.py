@@ -191,9 +191,9 @@ def _dates(dates: object, tz: tzinfo) -> tuple[date, ...]:
         )
     # One date per instant: 2026-02-01, its naive midnight and (in UTC) its
     # aware midnight are one instant, shown once, as the first in this order.
-    # (On the time line: two wall times in a repeated hour stay apart.)
+    # Instants, not a set of dates: naive times a fold apart (the repeated
+    # hour) are equal as dates, yet an hour apart.
     instant = Clock(tz).instant
-    # (No set: naive times a fold apart are equal, yet an hour apart.)
     ordered = sorted(days, key=lambda d: (instant(d), repr(d)))
     first = {instant(day): day for day in reversed(ordered)}
     return tuple(first[key] for key in sorted(first))
@@ -350,8 +350,7 @@ class History:
             for kr in objective.key_results:
                 definitions[kr.id] = kr
                 owners[kr.id] = objective
-        instant = Clock(self._tz).instant
-        by_instant = {instant(day): i for i, day in enumerate(self.dates)}
+        by_instant = {at: index for index, at in enumerate(instants)}
         object.__setattr__(self, "_by_instant", by_instant)
         object.__setattr__(self, "_definitions", definitions)
         object.__setattr__(self, "_owners", owners)

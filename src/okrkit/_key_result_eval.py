@@ -148,7 +148,7 @@ def read_from_kpi(
         if baseline is None or baseline == 0:
             why = f"no {kpi.name} value before {view.period} to start from"
             return Reading(None, kr, unit, label, blocked=why)
-        start = _converter(kpi.unit, kr.unit)(baseline)
+        start = unit_converter(kpi.unit, kr.unit)(baseline)
         try:
             kr = kr.resolve(start)
         except OkrkitError:  # a change too small to move the target, say
@@ -197,7 +197,7 @@ def _read(
     latest = _latest(parts, view)
     if not view.started:
         return Reading(None, kr, unit, label, latest=latest, aggregation=aggregation)
-    to_kr = _converter(kpi.unit if kpi is not None else kr.unit, unit)
+    to_kr = unit_converter(kpi.unit if kpi is not None else kr.unit, unit)
     if kr.kind is Kind.RATE:
         value, subs = _rate_value(kr, parts, kpi, view, aggregation, to_kr)
         return Reading(
@@ -223,8 +223,8 @@ def _identity(value: float) -> float:
     return value
 
 
-def _converter(source: str | None, target: str | None) -> Callable[[float], float]:
-    """A function converting a KPI's unit to the key result's."""
+def unit_converter(source: str | None, target: str | None) -> Callable[[float], float]:
+    """A function converting a KPI's unit to the key result's (None: the same)."""
     if source == target or target is None:
         return _identity
     return conversion(source, target).apply

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple
 
-from okrkit._time import SECONDS_PER_DAY, Clock
+from okrkit._time import SECONDS_PER_DAY, Clock, utc_time
 from okrkit.exceptions import InvalidValueError
 
 
@@ -79,18 +79,14 @@ class Cell(NamedTuple):
     sck: float
 
 
-_EPOCH = datetime(1, 1, 1)
-
-
 def utc_of(instant: float) -> datetime:
     """The naive UTC datetime of an instant."""
-    return _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
+    return utc_time(instant).replace(tzinfo=None)
 
 
 def wall_of(instant: float, clock: Clock) -> datetime:
     """The naive local wall time of an instant in the clock's zone."""
-    utc = utc_of(instant).replace(tzinfo=UTC)
-    return utc.astimezone(clock.tz).replace(tzinfo=None)
+    return utc_time(instant).astimezone(clock.tz).replace(tzinfo=None)
 
 
 _1970 = datetime(1970, 1, 1)

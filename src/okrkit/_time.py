@@ -59,6 +59,15 @@ def check_tz(subject: str, tz: object) -> tzinfo:
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
+def utc_time(instant: float) -> datetime:
+    """The aware UTC datetime of an instant (OverflowError off the calendar).
+
+    >>> utc_time(Clock(UTC).day(date(2026, 1, 2)))
+    datetime.datetime(2026, 1, 2, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    return _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
+
+
 class Clock:
     """Turns dates and datetimes into instants on one time line, for one zone.
 
@@ -120,8 +129,7 @@ class Clock:
         datetime.date(2026, 1, 2)
         """
         try:
-            utc = _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
-            return utc.astimezone(self.tz).date()
+            return utc_time(instant).astimezone(self.tz).date()
         except OverflowError:
             return None
 
@@ -140,17 +148,9 @@ class Clock:
         (90000.0, 86400.0)
         """
         try:
-            utc = _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
-            local = utc.astimezone(self.tz)
+            return instant_key(utc_time(instant), self.tz)
         except OverflowError:
             return instant
-        return (
-            local.toordinal() * SECONDS_PER_DAY
-            + local.hour * 3600.0
-            + local.minute * 60.0
-            + local.second
-            + local.microsecond / 1e6
-        )
 
     def local_date(self, at: date) -> date | None:
         """Return the local day of ``at``; None if it falls outside the calendar."""

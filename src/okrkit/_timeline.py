@@ -65,7 +65,8 @@ class Track:
     """One id's numbers at every date of a timeline (None: not its kind's).
 
     ``leading``, when known, counts the dates with no score, all before the
-    first date with one.  Forecasts are worked out when first read, as in a scorecard.
+    first date with one.  Forecasts are worked out when first read, as in a
+    scorecard.
     """
 
     __slots__ = (

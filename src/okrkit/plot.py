@@ -32,12 +32,12 @@ from okrkit._format import number
 from okrkit._history import History
 from okrkit._html import COLOURS
 from okrkit._key_result import KeyResult, Kind
+from okrkit._key_result_eval import unit_converter
 from okrkit._kpi import KPI
 from okrkit._results import KeyResultResult
 from okrkit._status import Status
 from okrkit._time import local_date
 from okrkit.exceptions import InvalidTypeError, InvalidValueError, MissingExtraError
-from okrkit.units import conversion
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -284,9 +284,7 @@ def _to_key_result(kr: KeyResult, history: History) -> Callable[[float], float]:
         return float
     found = history.definition(kr.kpi)
     assert isinstance(found, KPI)
-    if kr.unit is None or kr.unit == found.unit:
-        return float
-    return conversion(found.unit, kr.unit).apply
+    return unit_converter(found.unit, kr.unit)
 
 
 def _check_history(history: object, chart: str) -> None:
