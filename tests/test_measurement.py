@@ -132,3 +132,27 @@ def test_equality_and_hash():
     b = Measurement(date(2026, 1, 1), 1.0, unit="USD")
     assert a == b
     assert hash(a) == hash(b)
+
+
+def test_pandas_and_numpy_instants_become_plain_ones():
+    """A Timestamp becomes a datetime (nanoseconds dropped), a datetime64 a date."""
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    stamp = Measurement(pd.Timestamp("2026-01-05 09:30:00.000001999"), 1)
+    assert type(stamp.at) is datetime
+    assert stamp.at == datetime(2026, 1, 5, 9, 30, 0, 1)
+    day = Measurement(np.datetime64("2026-01-05"), 1)
+    assert type(day.at) is date
+    assert day.at == date(2026, 1, 5)
+    fine = Measurement(np.datetime64("2026-01-05T09:30:00.000001999"), 1)
+    assert fine.at == datetime(2026, 1, 5, 9, 30, 0, 1)
+
+
+def test_not_a_time_is_refused():
+    """pandas' and NumPy's NaT are no instants: refused by name, not later."""
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    with pytest.raises(InvalidTypeError, match=r"Measurement: field 'at' got NaT"):
+        Measurement(pd.NaT, 1)
+    with pytest.raises(InvalidValueError, match=r"field 'at'"):
+        Measurement(np.datetime64("NaT"), 1)

@@ -8,7 +8,7 @@ import math
 import pickle
 import subprocess
 import sys
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
@@ -28,7 +28,10 @@ from okrkit import (
     Status,
     Thresholds,
     evaluate,
+    from_dict,
+    history,
     render,
+    to_dict,
     units,
 )
 from okrkit._format import number
@@ -440,3 +443,25 @@ def test_milestone_weights_whose_sum_overflows_are_refused():
             kind=Kind.MILESTONES,
             steps=[Milestone("a", weight=1e308), Milestone("b", weight=1e308)],
         )
+
+
+def test_pandas_and_numpy_instants_as_of_are_plain_and_nat_is_refused():
+    """An as_of of pandas or NumPy evaluates as the plain instant; NaT is refused."""
+    pd = pytest.importorskip("pandas")
+    objective = Objective(
+        "o",
+        "O",
+        period=Period.quarter(2026, 1),
+        key_results=[KeyResult("k", "K", start=0, target=10)],
+    )
+    card = evaluate([objective], as_of=pd.Timestamp("2026-02-01 00:00:00.000000001"))
+    assert type(card.as_of) is datetime
+    assert card.as_of == datetime(2026, 2, 1)
+    assert from_dict(to_dict(card)) == card  # no nanoseconds the reader refuses
+    day = evaluate([objective], as_of=np.datetime64("2026-02-01"))
+    assert day.as_of == date(2026, 2, 1)
+    for bad in (pd.NaT, np.datetime64("NaT")):
+        with pytest.raises(OkrkitError, match="as_of"):
+            evaluate([objective], as_of=bad)
+        with pytest.raises(OkrkitError, match="dates"):
+            history([objective], measurements={}, dates=[bad])

@@ -147,7 +147,7 @@ class Cadence:
         >>> Cadence.monthly(day=15).latest_due(date(2026, 3, 14))
         datetime.date(2026, 2, 15)
         """
-        _validate.instant("Cadence.latest_due", "as_of", as_of)
+        as_of = _validate.instant("Cadence.latest_due", "as_of", as_of)
         zone = check_tz("Cadence.latest_due", tz)
         try:
             day = local_date(as_of, zone)

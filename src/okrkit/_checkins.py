@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 import attrs
 
-from okrkit import _pushdown
+from okrkit import _pushdown, _validate
 from okrkit.exceptions import (
     InvalidTypeError,
     InvalidValueError,
@@ -44,7 +44,6 @@ __all__ = ["Checkins", "MissingExtraError"]
 
 _FINITE = "a finite real number"
 _PROBABILITY = "a probability between 0 and 1, or None"
-_INSTANT = "a datetime.date or datetime.datetime"
 _ID = "a non-blank string id"
 _NOTE = "a string, or None for no note"
 _WIDTHS = frozenset({3, 4, 5})
@@ -612,17 +611,9 @@ def _column(name: str, column: Iterable[object]) -> tuple[Any, ...]:
 def _numpy_column(array: Any) -> tuple[Any, ...]:
     # tolist() gives Python objects in one C pass; a datetime64 array in
     # nanoseconds would give ints, so it goes through microseconds first.
-    if array.dtype.kind == "M" and _numpy_unit(array) not in _PYTHON_UNITS:
+    if array.dtype.kind == "M" and not _validate.python_datetime64(array):
         array = array.astype("datetime64[us]")
     return tuple(array.tolist())
-
-
-# datetime64 units whose item() is a date or a datetime (finer ones give ints).
-_PYTHON_UNITS = frozenset({"Y", "M", "W", "D", "h", "m", "s", "ms", "us"})
-
-
-def _numpy_unit(datetime64: Any) -> str:
-    return str(datetime64.dtype.name).partition("[")[2].rstrip("]")
 
 
 # -- validating columns -----------------------------------------------------
@@ -665,55 +656,17 @@ def _ids(ids: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 def _ats(ats: tuple[Any, ...], ids: tuple[str, ...]) -> tuple[date, ...]:
-    kinds = set(map(type, ats))
-    if kinds <= _INSTANTS:
+    if set(map(type, ats)) <= _INSTANTS:
         return ats
-    bad = {
-        kind
-        for kind in kinds
-        if kind.__name__ == "NaTType"  # pandas' not-a-time, a datetime subclass
-        or not (issubclass(kind, date) or _is_timestamp(kind) or _is_datetime64(kind))
-    }
-    if bad:
-        index = next(i for i, at in enumerate(ats) if type(at) in bad)
-        raise InvalidTypeError(
-            subject=_subject(index, ids),
-            field="at",
-            value=ats[index],
-            expected=_INSTANT,
-        )
     return tuple(_instant(at, index, ids) for index, at in enumerate(ats))
 
 
-def _is_timestamp(kind: type) -> bool:
-    return kind.__name__ == "Timestamp" and kind.__module__.startswith("pandas")
-
-
-def _is_datetime64(kind: type) -> bool:
-    return kind.__name__ == "datetime64" and kind.__module__ == "numpy"
-
-
 def _instant(at: Any, index: int, ids: tuple[str, ...]) -> date:
-    """One instant as a plain date or datetime (the slow path, rare types)."""
+    """One instant as a plain date or datetime, as Measurement takes it."""
     kind = type(at)
     if kind is date or kind is datetime:
         return at  # type: ignore[no-any-return]
-    if _is_timestamp(kind):
-        # Nanoseconds are dropped, as Measurement's microseconds would.
-        return at.to_pydatetime(warn=False)  # type: ignore[no-any-return]
-    if _is_datetime64(kind):
-        if _numpy_unit(at) not in _PYTHON_UNITS:
-            at = at.astype("datetime64[us]")
-        result = at.item()
-        if isinstance(result, date):
-            return result
-        raise InvalidValueError(
-            subject=_subject(index, ids),
-            field="at",
-            value=at,
-            expected=_INSTANT,
-        )
-    return at  # type: ignore[no-any-return]  # a date subclass, kept as given
+    return _validate.instant(_subject(index, ids), "at", at)
 
 
 def _values(values: tuple[Any, ...], ids: tuple[str, ...]) -> tuple[float, ...]:

@@ -108,7 +108,7 @@ def prepare(
         kpis = tuple(kpis)
         objectives, cut = within(objectives, kpis)
     cascade = Cascade.build(objectives, kpis=kpis, subject=subject)
-    _validate.instant(subject, "as_of", as_of)
+    as_of = _validate.instant(subject, "as_of", as_of)
     scoring, rollup, pace, tz = options
     settings = Options.of(subject, scoring=scoring, rollup=rollup, pace=pace, tz=tz)
     plan = Plan.build(cascade, as_of=as_of, options=settings)

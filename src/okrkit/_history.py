@@ -53,7 +53,8 @@ class HistoryRow:
     forecast: float | None
 
     def __attrs_post_init__(self) -> None:
-        _validate.instant("HistoryRow", "as_of", self.as_of)
+        as_of = _validate.instant("HistoryRow", "as_of", self.as_of)
+        object.__setattr__(self, "as_of", as_of)  # a Timestamp as a datetime
         _validate.of_type("HistoryRow", "status", self.status, Status, "a Status")
         for field in ("value", "progress", "score", "expected", "forecast"):
             number = _validate.optional_real("HistoryRow", field, getattr(self, field))

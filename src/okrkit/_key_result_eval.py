@@ -101,7 +101,7 @@ def evaluate_key_result(
     )
     subject = f"KeyResult {key_result.id!r}"
     _validate.of_type(subject, "period", period, Period, "a Period")
-    _validate.instant(subject, "as_of", as_of)
+    as_of = _validate.instant(subject, "as_of", as_of)
     _validate.of_type(subject, "committed", committed, bool, "True or False")
     options = Options.of(subject, scoring=scoring, rollup=RollUp(), pace=pace, tz=tz)
     clock = options.clock

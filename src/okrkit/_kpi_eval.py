@@ -54,7 +54,7 @@ def evaluate_kpi(
 last measured 2026-03-02.')
     """
     _validate.of_type("evaluate_kpi", "kpi", kpi, KPI, "a KPI")
-    _validate.instant(f"KPI {kpi.id!r}", "as_of", as_of)
+    as_of = _validate.instant(f"KPI {kpi.id!r}", "as_of", as_of)
     clock = Clock(check_tz("evaluate_kpi", tz))
     if window is not None and not isinstance(window, Period):
         raise InvalidTypeError(

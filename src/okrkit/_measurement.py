@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -55,9 +55,9 @@ class Measurement:
         # Hand-written for speed: a million check-ins are built per evaluation,
         # so common types take the shortest path and fields are set through
         # the slot descriptors (attrs' frozen __setattr__ is bypassed).
-        moment: object = at
-        if not isinstance(moment, date):
-            _validate.instant(_SUBJECT, "at", at)
+        if type(at) is not date and type(at) is not datetime:
+            # pandas and NumPy instants become plain ones; NaT is refused.
+            at = _validate.instant(_SUBJECT, "at", at)
         kind: type[object] = type(value)
         if kind is float:
             # A fresh float, not the caller's: allocated in step with the

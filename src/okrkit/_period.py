@@ -288,7 +288,7 @@ expected an integer from 1 to 12.
         >>> march.contains(late, tz=timezone(timedelta(hours=2)))
         False
         """
-        _validate.instant("Period.contains", "at", at)
+        at = _validate.instant("Period.contains", "at", at)
         zone = check_tz("Period.contains", tz)
         try:
             day = local_date(at, zone)
@@ -319,7 +319,7 @@ expected an integer from 1 to 12.
         >>> april.elapsed(date(2025, 1, 1)), april.elapsed(date(2027, 1, 1))
         (0.0, 1.0)
         """
-        _validate.instant("Period.elapsed", "as_of", as_of)
+        as_of = _validate.instant("Period.elapsed", "as_of", as_of)
         zone = check_tz("Period.elapsed", tz)
         try:
             at = instant_key(as_of, zone)
@@ -539,5 +539,4 @@ _PARSERS: tuple[tuple[re.Pattern[str], _Parser], ...] = (
 
 def as_of_key(subject: str, as_of: date | datetime, tz: tzinfo) -> float:
     """Validate ``as_of`` and return its key (used by evaluations)."""
-    _validate.instant(subject, "as_of", as_of)
-    return instant_key(as_of, tz)
+    return instant_key(_validate.instant(subject, "as_of", as_of), tz)

@@ -68,7 +68,8 @@ class Scorecard:
 
     def __attrs_post_init__(self) -> None:
         # Built by evaluate() or from_dict(); checked when built by hand.
-        _validate.instant("Scorecard", "as_of", self.as_of)
+        as_of = _validate.instant("Scorecard", "as_of", self.as_of)
+        object.__setattr__(self, "as_of", as_of)  # a Timestamp as a datetime
         for field, kind in (
             ("objectives", ObjectiveResult),
             ("key_results", KeyResultResult),

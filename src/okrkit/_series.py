@@ -140,7 +140,7 @@ class Series:
 
     def key(self, at: date) -> float:
         """Return the instant of ``at`` in this series' time zone."""
-        _validate.instant(f"Series {self.id!r}", "at", at)
+        at = _validate.instant(f"Series {self.id!r}", "at", at)
         return Clock(self.tz).instant(at)
 
     def bounds(

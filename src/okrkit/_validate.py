@@ -10,6 +10,7 @@ import math
 from datetime import date, datetime
 from decimal import Decimal
 from numbers import Real
+from typing import Any
 
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
@@ -143,15 +144,55 @@ def calendar_date(subject: str, field: str, value: object) -> date:
 
 
 def instant(subject: str, field: str, value: object) -> date | datetime:
-    """Return ``value`` if it is a ``date`` or a ``datetime``."""
-    if not isinstance(value, date):
+    """Return ``value`` as a plain ``date`` or ``datetime``.
+
+    A pandas ``Timestamp`` becomes a ``datetime`` (nanoseconds dropped: a
+    Python datetime holds microseconds, and a document must say what the
+    value holds), a NumPy ``datetime64`` a ``date`` or ``datetime``; other
+    date subclasses are kept.  pandas' and NumPy's not-a-time are refused.
+
+    >>> instant("Measurement", "at", date(2026, 1, 5))
+    datetime.date(2026, 1, 5)
+    """
+    kind = type(value)
+    if kind is date or kind is datetime:
+        return value  # type: ignore[return-value]
+    if kind.__name__ == "datetime64" and kind.__module__ == "numpy":
+        return _from_datetime64(subject, field, value)
+    if not isinstance(value, date) or kind.__name__ == "NaTType":
+        # NaT is a datetime subclass that no comparison or calendar takes.
         raise InvalidTypeError(
             subject=subject,
             field=field,
             value=value,
             expected="a datetime.date or datetime.datetime",
         )
+    if kind.__name__ == "Timestamp" and kind.__module__.startswith("pandas"):
+        return value.to_pydatetime(warn=False)  # type: ignore[attr-defined,no-any-return]
     return value
+
+
+# datetime64 units whose item() is a date or a datetime (finer ones give ints).
+_PYTHON_UNITS = frozenset({"Y", "M", "W", "D", "h", "m", "s", "ms", "us"})
+
+
+def python_datetime64(value: Any) -> bool:
+    """Whether a NumPy datetime64 (or array) gives dates or datetimes, not ints."""
+    return str(value.dtype.name).partition("[")[2].rstrip("]") in _PYTHON_UNITS
+
+
+def _from_datetime64(subject: str, field: str, value: Any) -> date | datetime:
+    if not python_datetime64(value):
+        value = value.astype("datetime64[us]")
+    result = value.item()  # None for NaT, an int out of datetime's range
+    if isinstance(result, date):
+        return result
+    raise InvalidValueError(
+        subject=subject,
+        field=field,
+        value=value,
+        expected="a datetime.date or datetime.datetime",
+    )
 
 
 def tuple_of(subject: str, field: str, value: object, kind: type, what: str) -> None:
