@@ -218,6 +218,24 @@ class TestRelative:
         with pytest.raises(InvalidValueError, match="positive target"):
             rel.for_target(target)
 
+    def test_a_relative_range_keeps_its_closed_ends(self):
+        """high * target, as a caller computes it, is inside a relative range."""
+        rel = Thresholds.within(0.9, 1.1, tolerance=0.05, relative=True)
+        absolute = rel.for_target(237)
+        # 1.1 * 237 rounds up to 260.70000000000005: still green, as 1.1 is.
+        assert absolute.status(1.1 * 237) is G
+        assert absolute.status(math.nextafter(1.1 * 237, math.inf)) is A
+        assert absolute.status(0.9 * 237) is G
+        outer = (1.1 + 0.05) * 237  # the edge is high + tolerance, as floats add
+        assert absolute.status(outer) is A
+        assert absolute.status(math.nextafter(outer, math.inf)) is R
+
+    def test_a_target_that_overflows_the_edges_is_named(self):
+        """Edges that overflow to infinity are an error on the target."""
+        rel = Thresholds.higher_is_better(red_below=0.8, green_from=2.0, relative=True)
+        with pytest.raises(InvalidValueError, match="field 'target' got 1e"):
+            rel.for_target(1e308)
+
     def test_unresolved_relative_thresholds_give_no_status(self):
         """Relative thresholds must be resolved before use."""
         rel = Thresholds.within(0.9, 1.1, relative=True)
@@ -386,3 +404,21 @@ def test_a_bad_margin_is_an_error_whatever_the_previous_status(previous):
         thresholds.status(90, previous=previous, margin="x")
     with pytest.raises(InvalidValueError, match="field 'margin'"):
         thresholds.status(90, previous=previous, margin=-1.0)
+
+
+@given(
+    st.floats(0.01, 100.0),
+    st.floats(0.0, 10.0),
+    st.floats(0.0, 10.0),
+    st.floats(1e-3, 1e6),
+)
+def test_a_relative_range_resolves_as_its_edges_times_the_target(
+    low, width, tolerance, target
+):
+    """Each relative edge times the target lands in the band it bounds, closed."""
+    high = low + width
+    rel = Thresholds.within(low, high, tolerance=tolerance, relative=True)
+    absolute = rel.for_target(target)
+    plain = Thresholds.within(low, high, tolerance=tolerance)
+    for edge in (low, high, low - tolerance, high + tolerance):
+        assert absolute.status(edge * target) is plain.status(edge)

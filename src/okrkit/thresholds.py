@@ -94,6 +94,13 @@ class Band:
         return 0.0
 
 
+def _scaled(edge: float, target: float, closed: bool) -> float:
+    """A relative edge times the target; a closed one stays just above its product."""
+    if closed and math.isfinite(edge):
+        return math.nextafter(math.nextafter(edge, -_INF) * target, _INF)
+    return edge * target
+
+
 def _listed_as_tuple(bands: Sequence[Band]) -> tuple[Band, ...]:
     """A list of bands as a tuple, so the value stays immutable (and hashable).
 
@@ -374,10 +381,32 @@ expected a positive target for thresholds relative to it (target * k).
                 value=value,
                 expected="a positive target for thresholds relative to it (target * k)",
             )
-        bands = tuple(
-            attrs.evolve(band, lo=band.lo * value, hi=band.hi * value)
-            for band in self.bands
-        )
+        # A range's upper edges are the next float after a closed edge (see
+        # within()): scaled as such, so that ``high * target`` as a caller
+        # computes it stays inside the band, whichever way the product rounds.
+        closed = len(self.bands)
+        if self.direction is Direction.WITHIN_RANGE:
+            closed = next(
+                (i for i, b in enumerate(self.bands) if b.status is Status.GREEN),
+                closed,
+            )
+        edges = [
+            _scaled(band.hi, value, i >= closed) for i, band in enumerate(self.bands)
+        ]
+        lows = [-_INF, *edges[:-1]]
+        try:
+            bands = tuple(
+                attrs.evolve(band, lo=lo, hi=hi)
+                for band, lo, hi in zip(self.bands, lows, edges, strict=True)
+            )
+        except InvalidValueError as exc:  # edges that overflow or underflow
+            raise InvalidValueError(
+                subject="Thresholds",
+                field="target",
+                value=value,
+                expected="a target whose products with the edges stay finite "
+                "and distinct",
+            ) from exc
         return Thresholds(bands=bands, direction=self.direction)
 
     def band(self, value: float) -> Band:
