@@ -1,5 +1,6 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -77,13 +78,9 @@ class TestHandComputed:
         """Ana said 0.8 and got 0.5 (over by 0.3); Ben said 0.2 and got 0.5."""
         result = calibration([card_of(self.objectives, self.data)])
         ana, ben = result.owners
-        assert ana == OwnerCalibration(
-            owner="Ana",
-            count=2,
-            mean_confidence=pytest.approx(0.8),
-            hit_rate=0.5,
-            over_confidence=pytest.approx(0.3),
-        )
+        assert (ana.owner, ana.count, ana.hit_rate) == ("Ana", 2, 0.5)
+        assert ana.mean_confidence == pytest.approx(0.8)
+        assert ana.over_confidence == pytest.approx(0.3)
         assert ben.owner == "Ben"
         assert ben.over_confidence == pytest.approx(-0.3)
 
@@ -253,3 +250,141 @@ def test_properties(cards, bins):
             assert 0.0 <= b.hit_rate <= 1.0
     for o in result.owners:
         assert -1.0 <= o.over_confidence <= 1.0
+
+
+class TestValidation:
+    """Hand-built calibration values are checked as every public value is."""
+
+    def test_a_bad_brier_is_named_not_a_bare_type_error(self):
+        """A text brier was stored, then failed in skill with a bare TypeError."""
+        with pytest.raises(
+            InvalidTypeError, match="Calibration: field 'brier' got 'x'"
+        ):
+            Calibration(brier="x", count=1, base_rate=0.5, bins=(), owners=())  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("brier", float("nan")), ("brier", 1.5), ("base_rate", -0.1)],
+    )
+    def test_shares_are_finite_and_between_0_and_1(self, field, value):
+        """NaN and shares outside [0, 1] are refused by field."""
+        fields = {"brier": 0.1, "count": 3, "base_rate": 0.5, "bins": (), "owners": ()}
+        with pytest.raises(InvalidValueError, match=f"field '{field}'"):
+            Calibration(**{**fields, field: value})
+
+    @pytest.mark.parametrize("count", [-1, True, 1.0])
+    def test_counts_are_whole_and_not_negative(self, count):
+        """A count is an int of 0 or more (not a bool, not a float)."""
+        with pytest.raises((InvalidTypeError, InvalidValueError), match="'count'"):
+            CalibrationBin(
+                low=0.0, high=0.5, count=count, mean_confidence=0.2, hit_rate=0.5
+            )
+
+    def test_rates_are_none_exactly_when_nothing_was_counted(self):
+        """An empty bin has no rates; a counted one has them."""
+        with pytest.raises(InvalidValueError, match="None when count is 0"):
+            CalibrationBin(
+                low=0.0, high=0.5, count=0, mean_confidence=0.2, hit_rate=None
+            )
+        with pytest.raises(InvalidValueError, match="count is 2"):
+            Calibration(brier=None, count=2, base_rate=None, bins=(), owners=())
+
+    def test_bin_edges_are_ordered(self):
+        """A bin's high lies above its low."""
+        with pytest.raises(InvalidValueError, match="field 'high' got 0.2"):
+            CalibrationBin(
+                low=0.4, high=0.2, count=0, mean_confidence=None, hit_rate=None
+            )
+
+    def test_owner_values_are_checked(self):
+        """An owner's shares are numbers in [0, 1]; over_confidence in [-1, 1]."""
+        with pytest.raises(InvalidValueError, match="'over_confidence' got 2.0"):
+            OwnerCalibration(
+                owner="Ana", count=1, mean_confidence=1, hit_rate=0, over_confidence=2.0
+            )
+        with pytest.raises(InvalidTypeError, match="'owner' got 5"):
+            OwnerCalibration(
+                owner=5,
+                count=1,
+                mean_confidence=1,
+                hit_rate=0,
+                over_confidence=1.0,  # type: ignore[arg-type]
+            )
+        plain = OwnerCalibration(
+            owner="Ana", count=1, mean_confidence=1, hit_rate=0, over_confidence=1
+        )
+        assert (type(plain.mean_confidence), plain.mean_confidence) == (float, 1.0)
+
+    def test_lists_become_tuples_and_items_are_checked(self):
+        """bins and owners are stored as tuples of their own types."""
+        empty = CalibrationBin(
+            low=0.0, high=1.0, count=0, mean_confidence=None, hit_rate=None
+        )
+        made = Calibration(brier=None, count=0, base_rate=None, bins=[empty], owners=[])  # type: ignore[arg-type]
+        assert made.bins == (empty,)
+        assert made.owners == ()
+        with pytest.raises(InvalidTypeError, match="field 'bins'"):
+            Calibration(brier=None, count=0, base_rate=None, bins=(1,), owners=())  # type: ignore[arg-type]
+
+    @given(st.lists(st.floats(0, 1), min_size=1, max_size=20), st.integers(1, 10))
+    def test_what_calibration_makes_passes_its_own_checks(self, confidences, bins):
+        """Every Calibration calibration() returns is valid when rebuilt by hand."""
+        card = card_of(
+            [
+                Objective(
+                    "o",
+                    "O",
+                    period=Q1,
+                    owner="Ana",
+                    key_results=[
+                        KeyResult(f"k{i}", "K", start=0, target=1)
+                        for i in range(len(confidences))
+                    ],
+                )
+            ],
+            {
+                f"k{i}": [Measurement(date(2026, 3, 1), i % 2, confidence=c)]
+                for i, c in enumerate(confidences)
+            },
+        )
+        result = calibration([card], bins=bins)
+        assert (
+            Calibration(
+                brier=result.brier,
+                count=result.count,
+                base_rate=result.base_rate,
+                bins=tuple(CalibrationBin(**attrs.asdict(b)) for b in result.bins),
+                owners=tuple(
+                    OwnerCalibration(**attrs.asdict(o)) for o in result.owners
+                ),
+            )
+            == result
+        )
+
+
+class TestZone:
+    """A card's day is taken in the zone it was evaluated in."""
+
+    objectives = (Objective("a", "A", period=Q1, owner="Ana", key_results=[kr("a1")]),)
+    data = {"a1": checkin(10, 0.9)}
+    # 23:30 UTC on the last day of Q1 is 01:30 on 1 April at UTC+2.
+    instant = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    east = timezone(timedelta(hours=2))
+
+    def test_one_instant_in_two_offsets_counts_alike(self):
+        """Written in UTC or at +02:00, one instant is one day in the zone."""
+        counts = {
+            calibration([card_of(self.objectives, self.data, as_of=at)]).count
+            for at in (self.instant, self.instant.astimezone(self.east))
+        }
+        assert counts == {0}  # in UTC, 31 March: Q1 still running
+
+    def test_the_evaluation_zone_decides_the_day(self):
+        """Evaluated at UTC+2, the instant is on 1 April there: Q1 has ended."""
+        card = card_of(self.objectives, self.data, as_of=self.instant, tz=self.east)
+        assert calibration([card], tz=self.east).count == 1
+
+    def test_a_bad_zone_is_named(self):
+        """tz is a tzinfo."""
+        with pytest.raises(InvalidTypeError, match="field 'tz' got 'Berlin'"):
+            calibration([], tz="Berlin")  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from okrkit import (
     Aggregation,
     Cadence,
     Direction,
+    KPIResult,
     Period,
     Series,
     Status,
@@ -487,3 +488,50 @@ def test_staleness_counts_calendar_days_across_a_clock_change(zone):
     monthly = attrs.evolve(weekly, cadence=Cadence.monthly(day=1))
     first = [m(date(2026, 10, 1), 5)]
     assert not evaluate_kpi(monthly, first, as_of=date(2026, 11, 1), tz=tz).stale
+
+
+def _kpi_result(**changes):
+    fields = {
+        "id": "nps",
+        "name": "NPS",
+        "value": 34.0,
+        "unit": None,
+        "label": "",
+        "status": Status.GREEN,
+        "light": Status.GREEN,
+        "band": None,
+        "target": None,
+        "window": None,
+        "last_measured": date(2026, 3, 1),
+        "due": None,
+        "stale": False,
+        "previous_value": None,
+        "change": None,
+        "reason": "NPS 34 is green.",
+    }
+    return KPIResult(**{**fields, **changes})
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "error"),
+    [
+        ("value", float("nan"), InvalidValueError),
+        ("change", math.inf, InvalidValueError),
+        ("target", "30", InvalidTypeError),
+        ("status", "GREEN", InvalidTypeError),
+        ("stale", 0, InvalidTypeError),
+        ("last_measured", "2026-03-01", InvalidTypeError),
+        ("window", "2026-Q1", InvalidTypeError),
+        ("id", " ", InvalidValueError),
+        ("reason", None, InvalidTypeError),
+    ],
+)
+def test_a_hand_built_kpi_result_is_checked(field, bad, error):
+    """KPIResult refuses NaN, infinities and wrong types, naming the field."""
+    with pytest.raises(error, match=f"field '{field}'"):
+        _kpi_result(**{field: bad})
+
+
+def test_a_kpi_result_stores_numbers_as_floats():
+    """An int value is stored as a float, as evaluations make them."""
+    assert type(_kpi_result(value=34).value) is float

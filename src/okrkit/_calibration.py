@@ -10,13 +10,52 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, tzinfo
 
 import attrs
 
+from okrkit import _validate
 from okrkit._results import KeyResultResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
+from okrkit._time import check_tz, local_date
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
+
+
+def _share(value: object, subject: str, field: str, given: object) -> float:
+    """A number in [0, 1], stored back as a float."""
+    share = _validate.probability(subject, field, given)
+    if share is None:
+        raise InvalidTypeError(
+            subject=subject, field=field, value=given, expected="a number from 0 to 1"
+        )
+    object.__setattr__(value, field, share)
+    return share
+
+
+def _count(subject: str, count: object, lo: int) -> int:
+    return _validate.integer(subject, "count", count, lo, 2**63 - 1)
+
+
+def _rates(value: object, subject: str, count: int, *fields: str) -> None:
+    """Shares that are None exactly when nothing was counted."""
+    for field in fields:
+        given = getattr(value, field)
+        if given is None and count == 0:
+            continue
+        if given is None or count == 0:
+            raise InvalidValueError(
+                subject=subject,
+                field=field,
+                value=given,
+                expected=f"None when count is 0, else a number from 0 to 1 "
+                f"(count is {count})",
+            )
+        _share(value, subject, field, given)
+
+
+def _listed_as_tuple(items: object) -> object:
+    """A list as a tuple, so the value stays immutable; anything else as given."""
+    return tuple(items) if isinstance(items, list) else items
 
 
 @attrs.frozen(kw_only=True)
@@ -37,6 +76,20 @@ class CalibrationBin:
     mean_confidence: float | None
     hit_rate: float | None
 
+    def __attrs_post_init__(self) -> None:
+        subject = "CalibrationBin"
+        low = _share(self, subject, "low", self.low)
+        high = _share(self, subject, "high", self.high)
+        if not low < high:
+            raise InvalidValueError(
+                subject=subject,
+                field="high",
+                value=self.high,
+                expected=f"a bin edge above low={low!r}",
+            )
+        count = _count(subject, self.count, 0)
+        _rates(self, subject, count, "mean_confidence", "hit_rate")
+
 
 @attrs.frozen(kw_only=True)
 class OwnerCalibration:
@@ -56,6 +109,22 @@ class OwnerCalibration:
     hit_rate: float
     over_confidence: float
 
+    def __attrs_post_init__(self) -> None:
+        subject = "OwnerCalibration"
+        _validate.text(subject, "owner", self.owner)
+        _count(subject, self.count, 1)  # an owner is listed for a forecast
+        _share(self, subject, "mean_confidence", self.mean_confidence)
+        _share(self, subject, "hit_rate", self.hit_rate)
+        over = _validate.real(subject, "over_confidence", self.over_confidence)
+        if not -1.0 <= over <= 1.0:
+            raise InvalidValueError(
+                subject=subject,
+                field="over_confidence",
+                value=self.over_confidence,
+                expected="mean_confidence - hit_rate, from -1 to 1",
+            )
+        object.__setattr__(self, "over_confidence", over)
+
 
 @attrs.frozen(kw_only=True)
 class Calibration:
@@ -74,8 +143,18 @@ class Calibration:
     brier: float | None
     count: int
     base_rate: float | None
-    bins: tuple[CalibrationBin, ...]
-    owners: tuple[OwnerCalibration, ...]
+    bins: tuple[CalibrationBin, ...] = attrs.field(converter=_listed_as_tuple)
+    owners: tuple[OwnerCalibration, ...] = attrs.field(converter=_listed_as_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        subject = "Calibration"
+        count = _count(subject, self.count, 0)
+        # (confidence - outcome) ** 2 lies in [0, 1], and so does its mean.
+        _rates(self, subject, count, "brier", "base_rate")
+        _validate.tuple_of(subject, "bins", self.bins, CalibrationBin, "CalibrationBin")
+        _validate.tuple_of(
+            subject, "owners", self.owners, OwnerCalibration, "OwnerCalibration"
+        )
 
     @property
     def skill(self) -> float | None:
@@ -94,7 +173,9 @@ class Calibration:
 MAX_BINS = 100  # more bins than that split confidence finer than anyone states it
 
 
-def calibration(scorecards: Iterable[Scorecard], *, bins: int = 5) -> Calibration:
+def calibration(
+    scorecards: Iterable[Scorecard], *, bins: int = 5, tz: tzinfo = UTC
+) -> Calibration:
     """Compare stated confidence with outcomes in scorecards of past periods.
 
     Each key result of an objective whose period had ended at the card's
@@ -103,7 +184,9 @@ def calibration(scorecards: Iterable[Scorecard], *, bins: int = 5) -> Calibratio
     is at least 1 (the target met, the range kept, every milestone done),
     whatever the scoring strategy made of it.  Key results of periods still
     running are left out: their outcome is not known yet.  Pass each
-    period's card once.  The owner is the objective's owner.
+    period's card once.  The owner is the objective's owner.  ``tz`` is the
+    zone the cards were evaluated in: an aware ``as_of`` falls on its day
+    there, as ``evaluate(..., tz=tz)`` placed it.
 
     >>> from okrkit import evaluate, KeyResult, Measurement, Objective, Period
     >>> q1 = Period.quarter(2026, 1)
@@ -132,7 +215,8 @@ def calibration(scorecards: Iterable[Scorecard], *, bins: int = 5) -> Calibratio
             value=scorecards,
             expected="an iterable of Scorecard",
         )
-    forecasts = list(_forecasts(scorecards))
+    zone = check_tz("calibration", tz)
+    forecasts = list(_forecasts(scorecards, zone))
     count = len(forecasts)
     if count == 0:
         return Calibration(
@@ -152,7 +236,7 @@ def calibration(scorecards: Iterable[Scorecard], *, bins: int = 5) -> Calibratio
 _Forecast = tuple[str, float, int]  # owner, confidence, outcome (1 reached, 0 not)
 
 
-def _forecasts(scorecards: Iterable[Scorecard]) -> Iterable[_Forecast]:
+def _forecasts(scorecards: Iterable[Scorecard], tz: tzinfo) -> Iterable[_Forecast]:
     for card in scorecards:
         if not isinstance(card, Scorecard):
             raise InvalidTypeError(
@@ -161,19 +245,27 @@ def _forecasts(scorecards: Iterable[Scorecard]) -> Iterable[_Forecast]:
                 value=card,
                 expected="Scorecard values",
             )
-        today = _day(card.as_of)
+        today = _day(card.as_of, tz)
         for objective in card.objectives:
-            if today < objective.period.end:
-                continue  # still running: no outcome yet
+            if today is None or today < objective.period.end:
+                continue  # still running (or before year 1 there): no outcome yet
             for kr_id in objective.key_results:
                 found = _pair(card, objective, kr_id)
                 if found is not None:
                     yield found
 
 
-def _day(at: date) -> date:
-    # The card's own calendar day: evaluate() placed it in its time zone.
-    return at.date() if isinstance(at, datetime) else at
+def _day(at: date, tz: tzinfo) -> date | None:
+    """The card's calendar day in the zone it was evaluated in.
+
+    An aware time is placed there, not on its own offset's day: the same
+    instant written in two offsets is one day.  None before year 1 there;
+    after year 9999 it is the last day (every period has ended).
+    """
+    try:
+        return local_date(at, tz)
+    except OverflowError:
+        return None if at.year == 1 else date.max
 
 
 def _pair(card: Scorecard, objective: ObjectiveResult, kr_id: str) -> _Forecast | None:

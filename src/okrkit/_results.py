@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 
 import attrs
 
+from okrkit import _validate
 from okrkit._key_result import Kind
 from okrkit._period import Period
 from okrkit._status import Status
@@ -232,10 +233,38 @@ class KPIResult:
     change: float | None
     reason: str
 
+    def __attrs_post_init__(self) -> None:
+        # Built once per KPI by an evaluation; checked for hand-built ones too.
+        subject = f"KPIResult {_validate.identifier('KPIResult', 'id', self.id)!r}"
+        for field in ("name", "label", "reason"):
+            _validate.text(subject, field, getattr(self, field))
+        if self.unit is not None:
+            _validate.text(subject, "unit", self.unit)
+        for field in ("status", "light"):
+            _validate.of_type(subject, field, getattr(self, field), Status, "a Status")
+        for field, kind, what in _KPI_OPTIONAL:
+            found = getattr(self, field)
+            if found is not None:
+                _validate.of_type(subject, field, found, kind, what)
+        for field in ("last_measured", "due"):
+            day = getattr(self, field)
+            if day is not None:
+                _validate.calendar_date(subject, field, day)
+        _validate.of_type(subject, "stale", self.stale, bool, "True or False")
+        for field in ("value", "target", "previous_value", "change"):
+            number = _validate.optional_real(subject, field, getattr(self, field))
+            object.__setattr__(self, field, number)
+
     @property
     def kind(self) -> str:
         """'kpi': what this result is for."""
         return "kpi"
+
+
+_KPI_OPTIONAL: tuple[tuple[str, type, str], ...] = (
+    ("band", Band, "a Band or None"),
+    ("window", Period, "a Period or None"),
+)
 
 
 Result = ObjectiveResult | KeyResultResult | KPIResult
