@@ -404,6 +404,12 @@ class TestSchema:
             (Measurement(date(2026, 1, 1), 1), "at", "2026-01-01T23:59:60Z"),
             (nps(), "grace", "P1M"),
             (nps(), "grace", 86400),
+            (nps(), "target", []),  # null, not [], says "no target"
+            (KeyResult("k", "K", start=0, target=1), "unit", "meter ** 999"),
+            (KeyResult("k", "K", start=0, target=1), "unit", "meter ** 13"),
+            (KeyResult("k", "K", start=0, target=1), "unit", "meter ** 0"),
+            (KeyResult("k", "K", start=0, target=1), "unit", "meter ** 0.0"),
+            (KeyResult("k", "K", start=0, target=1), "unit", "meter ** 12.5"),
         ],
     )
     def test_rejects_what_from_dict_rejects(self, value, field, junk):
@@ -414,6 +420,15 @@ class TestSchema:
         assert field in error.json_path or field in error.message, error
         with pytest.raises(SerializationError):
             from_dict(data)
+
+    @pytest.mark.parametrize(
+        "unit", ["meter ** 2", "meter ** 12", "meter ** 0.5", "1 / second ** 2"]
+    )
+    def test_accepts_the_exponents_from_dict_accepts(self, unit):
+        """Exponents above 0 and up to 12 pass the schema and from_dict alike."""
+        data = to_dict(KeyResult("k", "K", start=0, target=1)) | {"unit": unit}
+        VALIDATOR.validate(data)
+        assert from_dict(data).unit == unit
 
     def test_rules_between_fields_are_from_dict_s(self):
         """end == start and start == target pass the schema; from_dict refuses."""

@@ -512,6 +512,8 @@ class _Target(Codec):
                 {"type": "null"},
                 {
                     "type": "array",
+                    # No pairs is refused: null says "no target".
+                    "minItems": 1,
                     "items": {
                         "type": "object",
                         "required": ["period", "value"],
@@ -983,9 +985,18 @@ def unit_pattern() -> str:
         if length * scale < units._CALENDAR_DAYS
     ]
     word = f"(?:(?:{_either(prefixes)})?(?:{_either(plain)})|{_either(timed)})"
-    term = rf"{word}(?: \*\* [0-9]{{1,3}}(?:\.[0-9]{{1,6}})?)?"
+    term = rf"{word}(?: \*\* {_EXPONENT})?"
     compound = f"(?:1 / )?{term}(?: [*/] {term})*"
     return f"^(?:{_either(alone)}|{compound}){_END}"
+
+
+# An exponent as okrkit writes it and reads it back: above 0, at most
+# units._MAX_EXPONENT (12), up to six decimals ("meter ** 0" is no unit).
+_EXPONENT = (
+    r"(?:12(?:\.0{1,6})?"
+    r"|(?:1[01]|[1-9])(?:\.[0-9]{1,6})?"
+    r"|0\.(?=[0-9]{0,5}[1-9])[0-9]{1,6})"
+)
 
 
 def _either(words: typing.Iterable[str]) -> str:
