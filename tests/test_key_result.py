@@ -475,6 +475,18 @@ class TestKPILinkage:
             "so no target yet."
         )
 
+    def test_relative_with_a_zero_baseline_says_so(self):
+        """A baseline of 0 exists, but no share of it moves the target."""
+        kr = KeyResult.relative("t", "Traffic +20 %", kpi="visits", change=0.2)
+        data = {"visits": [m(date(2025, 12, 20), 0), m(date(2026, 1, 20), 25)]}
+        result = evaluate_key_result(kr, data, period=Q1, as_of=MID_Q1, kpi=self.visits)
+        assert result.status is Status.NO_DATA
+        assert result.target is None
+        assert result.reason == (
+            "Traffic +20 %: the Website visits baseline before 2026-Q1 is 0 (a "
+            "relative change from 0 moves nothing), so no target yet."
+        )
+
 
 class TestRate:
     kr = KeyResult.rate("new", "20 new customers a month", target=20, label="customers")

@@ -145,8 +145,14 @@ def read_from_kpi(
     label = kr.label or (kpi.label if kr.unit is None else "")
     if kr.kind is Kind.RELATIVE and not kr.resolved:
         baseline = _baseline(kpi, parts, view, aggregation, clock)
-        if baseline is None or baseline == 0:
+        if baseline is None:
             why = f"no {kpi.name} value before {view.period} to start from"
+            return Reading(None, kr, unit, label, blocked=why)
+        if baseline == 0:  # a share of 0 is 0: the target would equal the start
+            why = (
+                f"the {kpi.name} baseline before {view.period} is 0 (a relative "
+                "change from 0 moves nothing)"
+            )
             return Reading(None, kr, unit, label, blocked=why)
         start = unit_converter(kpi.unit, kr.unit)(baseline)
         try:
