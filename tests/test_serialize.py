@@ -599,3 +599,67 @@ def test_from_dict_raises_only_serialization_errors(data, name):
     else:
         return
     assert problems
+
+
+class TestFold:
+    """A naive time in the second pass of a repeated hour keeps its fold."""
+
+    # 02:30 happens twice in Berlin on 2026-10-25: first at +02:00, then +01:00.
+    second = datetime(2026, 10, 25, 2, 30, fold=1)
+
+    def test_written_as_an_object_and_read_back_with_its_fold(self):
+        """fold=1 is written beside the local text, valid by the schema."""
+        data = to_dict(Measurement(self.second, 5))
+        assert data["at"] == {"local": "2026-10-25T02:30:00", "fold": 1}
+        VALIDATOR.validate(data)
+        assert from_dict(data).at.fold == 1
+        assert from_dict(json.loads(json.dumps(data))).at.fold == 1
+
+    def test_a_round_trip_evaluates_the_same_instant(self):
+        """The check-in after the clock change stays after it: the score agrees."""
+        from zoneinfo import ZoneInfo
+
+        berlin = ZoneInfo("Europe/Berlin")
+        objective = Objective(
+            "o",
+            "O",
+            period=Period.quarter(2026, 4),
+            key_results=[KeyResult("k", "K", start=0, target=10)],
+        )
+        # 02:45 first pass, then 02:30 second pass: 02:30 (fold=1) is later.
+        checkins = [
+            Measurement(datetime(2026, 10, 25, 2, 45), 3),
+            Measurement(self.second, 7),
+        ]
+        back = [from_dict(to_dict(m)) for m in checkins]
+        as_of = datetime(2026, 10, 25, 4)
+        scores = [
+            evaluate([objective], measurements={"k": data}, as_of=as_of, tz=berlin)[
+                "k"
+            ].value
+            for data in (checkins, back)
+        ]
+        assert scores == [7.0, 7.0]
+
+    def test_other_times_are_written_as_text(self):
+        """fold=0 and aware times are the usual strings."""
+        assert to_dict(Measurement(datetime(2026, 10, 25, 2, 30), 5))["at"] == (
+            "2026-10-25T02:30:00"
+        )
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            {"local": "2026-10-25T02:30:00", "fold": 0},
+            {"local": "2026-10-25T02:30:00", "fold": True},
+            {"local": "2026-10-25T02:30:00Z", "fold": 1},
+            {"local": "2026-10-25T02:30:00", "fold": 1, "zone": "Berlin"},
+            {"fold": 1},
+        ],
+    )
+    def test_anything_else_is_refused_by_schema_and_reader(self, bad):
+        """Only {"local": <local date-time>, "fold": 1} is a fold."""
+        data = to_dict(Measurement(date(2026, 10, 25), 5)) | {"at": bad}
+        assert not VALIDATOR.is_valid(data)
+        with pytest.raises(SerializationError, match="at"):
+            from_dict(data)

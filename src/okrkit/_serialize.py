@@ -296,6 +296,10 @@ class _Date(Codec):
     A naive datetime is written without an offset ("2026-03-01T09:00:00",
     local time as the writer's application understood it); an aware one with
     its UTC offset, or in UTC ("Z") when the offset is not whole minutes.
+    A naive datetime with ``fold=1`` (the second of a repeated hour's two
+    wall times, an hour after the first in a zone that sets clocks back) is
+    written as ``{"local": "...", "fold": 1}``: ISO text has no fold, and
+    without it the instant would come back an hour early.
     """
 
     def __init__(self, instant: bool = False) -> None:
@@ -308,6 +312,8 @@ class _Date(Codec):
                 value = value.astimezone(UTC)
             text = value.isoformat()
             return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(value, datetime) and value.fold:
+            return {"local": value.isoformat(), "fold": 1}
         return value.isoformat()
 
     def load(self, data: Any, path: str, errors: _Errors) -> Any:
@@ -320,7 +326,26 @@ class _Date(Codec):
                 or re.search(DATE_TIME_PATTERN, data)
             ):
                 return datetime.fromisoformat(data)
+        if self.instant and isinstance(data, dict):
+            return self._load_fold(data, path, errors)
         return errors.add(path, f"expected {expected}, got {_show(data)}")
+
+    def _load_fold(self, data: dict[Any, Any], path: str, errors: _Errors) -> Any:
+        """A naive date-time in the second pass of a repeated hour."""
+        local, fold = data.get("local"), data.get("fold")
+        if (
+            set(data) == {"local", "fold"}
+            and isinstance(local, str)
+            and re.search(LOCAL_DATE_TIME_PATTERN, local)
+            and type(fold) in (int, float)  # 1.0 is the integer 1, not True
+            and fold == 1
+        ):
+            return datetime.fromisoformat(local).replace(fold=1)
+        return errors.add(
+            path,
+            'expected {"local": <a local date-time>, "fold": 1} for a time in '
+            f"the second pass of a repeated hour, got {_show(data)}",
+        )
 
     def schema(self) -> dict[str, Any]:
         day = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
@@ -338,6 +363,17 @@ class _Date(Codec):
                     "type": "string",
                     "description": "a local (naive) date-time: no offset",
                     "pattern": LOCAL_DATE_TIME_PATTERN,
+                },
+                {
+                    "type": "object",
+                    "description": "a local date-time in the second pass of a "
+                    "repeated hour (Python's fold=1)",
+                    "required": ["local", "fold"],
+                    "properties": {
+                        "local": {"type": "string", "pattern": LOCAL_DATE_TIME_PATTERN},
+                        "fold": {"const": 1},
+                    },
+                    "additionalProperties": False,
                 },
             ]
         }
