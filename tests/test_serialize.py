@@ -191,13 +191,10 @@ class TestEdges:
         assert round_trip(card)["k"].progress == math.inf
 
     def test_nan_in_a_result_is_refused(self):
-        """A NaN cannot be written as JSON: to_dict says so."""
+        """A NaN cannot reach a document: a result refuses it when built."""
         card = demo_scorecard(date(2026, 3, 16))
-        broken = attrs.evolve(
-            card, key_results=(attrs.evolve(card.key_results[0], progress=math.nan),)
-        )
-        with pytest.raises(SerializationError, match="finite number"):
-            to_dict(broken)
+        with pytest.raises(InvalidValueError, match="field 'progress' got nan"):
+            attrs.evolve(card.key_results[0], progress=math.nan)
 
 
 class TestFromDict:

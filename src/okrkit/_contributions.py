@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from okrkit._results import Contribution
+from okrkit._results import Contribution, trusted
 
 Item = tuple[str, float, float | None]  # id, weight, score as counted (None: skipped)
 
@@ -39,8 +39,13 @@ def split(items: Sequence[Item]) -> tuple[Contribution, ...]:
             share = weight / scale * score / total
             gap = weight / scale * (1.0 - score) / total
         found.append(
-            Contribution(
-                id=id_, weight=float(weight), score=score, contribution=share, gap=gap
+            trusted(
+                Contribution,
+                id=id_,
+                weight=float(weight),
+                score=score,
+                contribution=share,
+                gap=gap,
             )
         )
     return tuple(found)

@@ -34,7 +34,14 @@ from okrkit._kpi_eval import kpi_result, kpi_series
 from okrkit._objective import Objective
 from okrkit._plan import Driven, FromKpi, Node, Options, Own, Plan, Rolled, View
 from okrkit._probability import objective_probability
-from okrkit._results import Contribution, KPIResult, ObjectiveResult, Result, later
+from okrkit._results import (
+    Contribution,
+    KPIResult,
+    ObjectiveResult,
+    Result,
+    later,
+    trusted,
+)
 from okrkit._scorecard import Scorecard
 from okrkit._status import Status
 from okrkit._store import CheckinStore
@@ -290,7 +297,8 @@ class Engine:
         rolled = self.objectives[objective.id]
         krs = [self.key_results[kr.id] for kr in objective.key_results]
         threshold = 1.0 if objective.committed else 0.7
-        return ObjectiveResult(
+        return trusted(
+            ObjectiveResult,
             id=objective.id,
             title=objective.title,
             owner=objective.owner,

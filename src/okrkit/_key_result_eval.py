@@ -32,7 +32,7 @@ from okrkit._probability import (
     pace_sentence,
     probability,
 )
-from okrkit._results import Contribution, KeyResultResult, later
+from okrkit._results import Contribution, KeyResultResult, later, trusted
 from okrkit._status import Status
 from okrkit._store import CheckinStore, MeasurementSource
 from okrkit._summary import (
@@ -532,7 +532,8 @@ def key_result_result(
         weekly = key_result_needed_pace(kr, value, now=at, end=end, per="week")
         monthly = key_result_needed_pace(kr, value, now=at, end=end, per="month")
     latest = reading.latest
-    return KeyResultResult(
+    return trusted(
+        KeyResultResult,
         id=kr.id,
         title=kr.title,
         kind=kr.kind,

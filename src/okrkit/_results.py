@@ -12,9 +12,69 @@ from okrkit import _validate
 from okrkit._key_result import Kind
 from okrkit._period import Period
 from okrkit._status import Status
+from okrkit.exceptions import InvalidTypeError
 from okrkit.thresholds import Band
 
 _T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _set(result: object, field: str, value: object) -> None:
+    object.__setattr__(result, field, value)
+
+
+def _listed_as_tuple(items: Any) -> Any:
+    """A list as a tuple, so the value stays immutable; anything else as given."""
+    return tuple(items) if isinstance(items, list) else items
+
+
+def _result_subject(result: KeyResultResult | ObjectiveResult) -> str:
+    kind = type(result).__name__
+    return f"{kind} {_validate.identifier(kind, 'id', result.id)!r}"
+
+
+def _check_common(result: KeyResultResult | ObjectiveResult, subject: str) -> None:
+    """The fields key result and objective results share."""
+    _validate.text(subject, "title", result.title)
+    _validate.text(subject, "reason", result.reason)
+    _set(result, "weight", _validate.non_negative(subject, "weight", result.weight))
+    for field in ("progress", "score"):
+        _set(
+            result,
+            field,
+            _validate.extended_real(subject, field, getattr(result, field)),
+        )
+    _validate.of_type(subject, "status", result.status, Status, "a Status")
+    if result.grade is not None:
+        _validate.of_type(subject, "grade", result.grade, Status, "a Status or None")
+    expected = _validate.probability(subject, "expected", result.expected)
+    if expected is None:
+        raise InvalidTypeError(
+            subject=subject,
+            field="expected",
+            value=None,
+            expected="the share of the period elapsed, from 0 to 1",
+        )
+    _set(result, "expected", expected)
+    for field in ("confidence", "probability"):
+        _set(
+            result, field, _validate.probability(subject, field, getattr(result, field))
+        )
+    _validate.tuple_of(
+        subject, "contributions", result.contributions, Contribution, "Contribution"
+    )
+
+
+def trusted(result_type: type[_R], /, **fields: Any) -> _R:
+    """A result the engine made from checked values: built without the checks.
+
+    Every field is given (the engine passes all of them), and a field may
+    hold a promise (:func:`later`) that a check would have to work out.
+    """
+    made = object.__new__(result_type)
+    for field, value in fields.items():
+        object.__setattr__(made, field, value)
+    return made
 
 
 @attrs.frozen(kw_only=True)
@@ -37,6 +97,19 @@ class Contribution:
     score: float | None
     contribution: float
     gap: float
+
+    def __attrs_post_init__(self) -> None:
+        subject = (
+            f"Contribution {_validate.identifier('Contribution', 'id', self.id)!r}"
+        )
+        _set(self, "weight", _validate.non_negative(subject, "weight", self.weight))
+        for field in ("score", "contribution", "gap"):
+            number = _validate.extended_real(subject, field, getattr(self, field))
+            if number is None and field != "score":
+                raise InvalidTypeError(
+                    subject=subject, field=field, value=None, expected="a number"
+                )
+            _set(self, field, number)
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +161,47 @@ class KeyResultResult:
     probability: float | None = None
     needed_per_week: float | None = None
     needed_per_month: float | None = None
-    contributions: tuple[Contribution, ...] = ()
+    contributions: tuple[Contribution, ...] = attrs.field(
+        default=(), converter=_listed_as_tuple
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # Hand-built results only: an evaluation makes its own with _trusted.
+        subject = _result_subject(self)
+        _validate.of_type(subject, "kind", self.kind, Kind, "a Kind")
+        _check_common(self, subject)
+        _validate.of_type(subject, "started", self.started, bool, "True or False")
+        for field in ("value", "start", "target"):
+            _set(
+                self,
+                field,
+                _validate.optional_real(subject, field, getattr(self, field)),
+            )
+        for field in (
+            "forecast",
+            "forecast_progress",
+            "needed_per_week",
+            "needed_per_month",
+        ):
+            _set(
+                self,
+                field,
+                _validate.extended_real(subject, field, getattr(self, field)),
+            )
+        if self.unit is not None:
+            _validate.text(subject, "unit", self.unit)
+        _validate.text(subject, "label", self.label)
+        if self.last_measured is not None:
+            _validate.calendar_date(subject, "last_measured", self.last_measured)
+        _validate.tuple_of(
+            subject,
+            "sub_values",
+            self.sub_values,
+            (float, type(None)),
+            "numbers or None",
+        )
+        for value in self.sub_values:
+            _validate.extended_real(subject, "sub_values", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -135,7 +248,26 @@ class ObjectiveResult:
     related: tuple[str, ...]
     reason: str
     probability: float | None = None
-    contributions: tuple[Contribution, ...] = ()
+    contributions: tuple[Contribution, ...] = attrs.field(
+        default=(), converter=_listed_as_tuple
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # Hand-built results only: an evaluation makes its own with _trusted.
+        subject = _result_subject(self)
+        _check_common(self, subject)
+        _validate.text(subject, "owner", self.owner)
+        _validate.of_type(subject, "period", self.period, Period, "a Period")
+        _validate.of_type(subject, "committed", self.committed, bool, "True or False")
+        _validate.integer(subject, "depth", self.depth, 0, 10**6)
+        if self.parent is not None:
+            _validate.identifier(subject, "parent", self.parent)
+        for field in ("key_results", "children", "health", "related"):
+            ids = _listed_as_tuple(getattr(self, field))
+            _validate.tuple_of(subject, field, ids, str, "ids")
+            for id_ in ids:
+                _validate.identifier(subject, field, id_)
+            _set(self, field, ids)
 
     @property
     def kind(self) -> str:

@@ -49,6 +49,19 @@ def real(subject: str, field: str, value: object) -> float:
     return result
 
 
+def extended_real(subject: str, field: str, value: object) -> float | None:
+    """None, or a float that may be infinite (results only), never NaN.
+
+    >>> extended_real("KeyResultResult", "progress", float("inf"))
+    inf
+    """
+    if value is None:
+        return None
+    if type(value) is float and not math.isnan(value):
+        return value
+    return real(subject, field, value)  # other numbers are finite, or refused
+
+
 def optional_real(subject: str, field: str, value: object) -> float | None:
     """Like :func:`real` but lets ``None`` through."""
     return None if value is None else real(subject, field, value)
@@ -195,7 +208,9 @@ def _from_datetime64(subject: str, field: str, value: Any) -> date | datetime:
     )
 
 
-def tuple_of(subject: str, field: str, value: object, kind: type, what: str) -> None:
+def tuple_of(
+    subject: str, field: str, value: object, kind: type | tuple[type, ...], what: str
+) -> None:
     """Check that ``value`` is a tuple whose every item is a ``kind``.
 
     >>> tuple_of("Scorecard", "kpis", (1.0,), float, "a float")
