@@ -408,3 +408,25 @@ def test_a_decimal_nan_is_shown_as_given():
         "Checkins row 1 (id 'b'): field 'value' got Decimal('NaN'); "
         "expected a finite real number."
     )
+
+
+def test_the_first_day_of_the_calendar_is_a_day_from_frames():
+    """0001-01-01 in Tokyo is a day there from a frame, as from rows.
+
+    Its local midnight falls before year 1 in UTC; the frame path placed the
+    last check-in through UTC and lost it (last_measured None).
+    """
+    tokyo = ZoneInfo("Asia/Tokyo")
+    objective = Objective(
+        "o",
+        "O",
+        period=Period.year(1),
+        key_results=[KeyResult("k", "K", start=0, target=10)],
+    )
+    day = date(1, 1, 1)
+    frame = pl.DataFrame({"id": ["k"], "at": [day], "value": [4.0]})
+    found = [
+        evaluate([objective], measurements=table, as_of=date(1, 6, 1), tz=tokyo)["k"]
+        for table in (Checkins.from_frame(frame), Checkins.from_rows([("k", day, 4.0)]))
+    ]
+    assert [(r.value, r.last_measured) for r in found] == [(4.0, day)] * 2

@@ -1088,3 +1088,15 @@ def test_last_values_around_a_short_period_match_evaluate(rows, days, as_table):
         want = card["k"].score
         if want is not None:  # -0.0 and 0.0 are equal: compare the signs too
             assert math.copysign(1, row.score) == math.copysign(1, want)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York", "UTC"])
+def test_every_local_day_of_the_calendar_has_its_instants(zone):
+    """Clock.day_of finds 0001-01-01 and 9999-12-31 in any zone, and no day beyond."""
+    clock = Clock(ZoneInfo(zone))
+    for day in (date(1, 1, 1), date(9999, 12, 31)):
+        midnight = clock.day(day)
+        assert clock.day_of(midnight) == day
+        assert clock.day_of(midnight + 86_399.0) == day
+    assert clock.day_of(clock.day(date(1, 1, 1)) - 1.0) is None
+    assert clock.day_of(clock.day(date(9999, 12, 31)) + 86_400.0) is None

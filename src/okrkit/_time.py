@@ -9,6 +9,7 @@ compare and to bisect.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from okrkit.exceptions import InvalidTypeError
@@ -66,6 +67,10 @@ def utc_time(instant: float) -> datetime:
     datetime.datetime(2026, 1, 2, 0, 0, tzinfo=datetime.timezone.utc)
     """
     return _EPOCH + timedelta(seconds=instant - SECONDS_PER_DAY)
+
+
+_MIDDLE = date(5000, 1, 1).toordinal() * SECONDS_PER_DAY  # nearer which end
+_LAST_DAY = date.max.toordinal()
 
 
 class Clock:
@@ -131,7 +136,12 @@ class Clock:
         try:
             return utc_time(instant).astimezone(self.tz).date()
         except OverflowError:
-            return None
+            pass
+        # Off UTC's calendar yet maybe on the local one: 0001-01-01 east of
+        # UTC, 9999-12-31 west of it.  The zone's offset at that end decides.
+        edge = datetime(1, 1, 2) if instant < _MIDDLE else datetime(9999, 12, 30)
+        ordinal = math.floor((instant + self._offset(edge)) / SECONDS_PER_DAY)
+        return date.fromordinal(ordinal) if 1 <= ordinal <= _LAST_DAY else None
 
     def wall(self, instant: float) -> float:
         """The local wall time of an instant, as seconds on the local time line.
