@@ -625,6 +625,20 @@ def test_from_frame_missing_column():
         )
 
 
+def test_a_unit_named_like_a_column_is_not_guessed():
+    """unit="u" with a column "u" is refused: "u" is also a unit (atomic mass)."""
+    from okrkit.units import parse_unit
+
+    frame = pl.DataFrame({"id": ["a"], "at": [D1], "value": [1.0], "u": ["USD"]})
+    with pytest.raises(InvalidValueError, match="unit_column='u'"):
+        Checkins.from_frame(frame, unit="u")
+    by_column = Checkins.from_frame(frame, unit_column="u")
+    assert by_column.units == ("USD",)
+    # A pint unit says "this unit", whatever the columns are called.
+    by_unit = Checkins.from_frame(frame, unit=parse_unit("u"))
+    assert by_unit.units == ("unified_atomic_mass_unit",)
+
+
 def test_from_frame_of_something_else():
     """Something that is no data frame is a type error."""
     with pytest.raises(InvalidTypeError, match="a data frame narwhals supports"):

@@ -255,7 +255,17 @@ but column 'id' has 1; expected one item per row in every column.
                 expected="either unit or unit_column, not both",
             )
         _native(nw, frame)
-        _pushdown.check_schema(nw, frame, list(zip(_FRAME_FIELDS, names, strict=True)))
+        fields = list(zip(_FRAME_FIELDS, names, strict=True))
+        columns_named = _pushdown.check_schema(nw, frame, fields)
+        if isinstance(unit, str) and unit in columns_named:
+            # "u" is a column and a unit (atomic mass): never guess which.
+            raise InvalidValueError(
+                subject="Checkins.from_frame",
+                field="unit",
+                value=unit,
+                expected=f"unit_column={unit!r} for the frame's column of units, "
+                "or a pint unit (units.parse_unit) for one unit of that name",
+            )
         if unit_column is None and _pushdown.pushable(nw, frame, id, at, value, note):
             source = _pushdown.Frame(
                 nw, frame, id=id, at=at, value=value, confidence=confidence, note=note

@@ -758,8 +758,10 @@ def _distinct(source: Frame, rows: Any) -> frozenset[str]:
     return frozenset(found[source.id].to_list())
 
 
-def check_schema(nw: Any, frame: Any, names: Sequence[tuple[str, str | None]]) -> None:
-    """The named columns exist."""
+def check_schema(
+    nw: Any, frame: Any, names: Sequence[tuple[str, str | None]]
+) -> list[str]:
+    """The named columns exist; return the frame's column names."""
     schema = nw.from_native(frame).lazy().collect_schema()
     for field, name in names:
         if name is not None and name not in schema:
@@ -769,3 +771,4 @@ def check_schema(nw: Any, frame: Any, names: Sequence[tuple[str, str | None]]) -
                 value=name,
                 expected=f"the name of a column of the frame (it has {list(schema)})",
             )
+    return list(schema)
