@@ -85,6 +85,7 @@ class Engine:
         # score as counted (None: skipped), for contributions and likelihood.
         self.items: dict[str, tuple[Item, ...]] = {}
         self.chances: dict[tuple[str, float], float | None] = {}
+        self.readers: dict[int, Callable[[KeyResult], Reading]] = {}
         self.measured: set[str] = set()  # ids with check-ins by as_of
         # What the data and the policy show, beside the cascade's own findings.
         self.findings: list[Finding] = list(findings)
@@ -189,34 +190,38 @@ class Engine:
         """
         kr, view, store = node.kr, self.plan.views[node.period], self.store
         at, window = self.plan.at, view.window
-        # partial, not a closure: fewer objects for the garbage collector to
-        # follow, one of these per key result.
-        reading: Callable[[], Reading]
         if store.summarized:
-            # A summary is a few cells: kept until the result is read.
+            # A summary is a few cells, made again (cheaply) when read.
             part = store.series(kr.id, kr.unit)
             last = Aggregation.LAST
             value = over(part, window.start, window.end, window.inclusive, last)
             measured = has_by(part, at)
-            reading = partial(read_own, kr, part, view)
         else:
             found = store.last_in(kr.id, window, at)
             if found is None:
                 return None
             value, measured = found
-            reading = partial(_read_later, kr, store, view)
         if measured:
             self.measured.add(kr.id)
 
         return score_numbers(
             kr,
             value if view.started else None,
-            reading,
+            self._reader(view),
             view,
             self.plan.options,
             as_of=self.plan.as_of,
             committed=node.objective.committed,
         )
+
+    def _reader(self, view: View) -> Callable[[KeyResult], Reading]:
+        """The one reader of own check-ins for every key result of a view."""
+        # By identity: the plan holds each view for the whole evaluation,
+        # and hashing a view's fields for every key result would cost.
+        reader = self.readers.get(id(view))
+        if reader is None:
+            reader = self.readers[id(view)] = partial(_read_later, self.store, view)
+        return reader
 
     def _score(
         self,
@@ -393,7 +398,7 @@ class Engine:
         return self.chances[key]
 
 
-def _read_later(kr: KeyResult, store: CheckinStore, view: View) -> Reading:
+def _read_later(store: CheckinStore, view: View, kr: KeyResult) -> Reading:
     """Read a key result's own series now: its result is being made."""
     return read_own(kr, store.series(kr.id, kr.unit), view)
 

@@ -334,11 +334,14 @@ class Scored:
 
     The result object, with its forecast and reason, is made from it only
     when someone reads it (:func:`key_result_result`).  Its :class:`Reading`
-    may itself be made on first use (``read``): a key result scored from
-    its value alone builds no series until its result is read.
+    may itself be made on first use: a key result scored from its value
+    alone builds no series until its result is read.  Then ``reading`` is a
+    reader shared by every key result of a view, called with the key
+    result: no object per key result for the garbage collector to follow.
     """
 
     __slots__ = (
+        "_kr",
         "_read",
         "_reading",
         "committed",
@@ -354,7 +357,8 @@ class Scored:
 
     def __init__(
         self,
-        reading: Reading | Callable[[], Reading],
+        kr: KeyResult,
+        reading: Reading | Callable[[KeyResult], Reading],
         view: View,
         committed: bool,
         progress: float | None,
@@ -365,9 +369,10 @@ class Scored:
         when: str,
         driven: tuple[str, float] | None,
     ) -> None:
+        self._kr = kr
         if isinstance(reading, Reading):
             self._reading: Reading | None = reading
-            self._read: Callable[[], Reading] | None = None
+            self._read: Callable[[KeyResult], Reading] | None = None
         else:
             self._reading, self._read = None, reading
         self.view, self.committed = view, committed
@@ -385,7 +390,7 @@ class Scored:
         found = self._reading
         if found is None:
             assert self._read is not None
-            found = self._reading = self._read()
+            found = self._reading = self._read(self._kr)
             self._read = None
         return found
 
@@ -419,7 +424,7 @@ def score_reading(
 def score_numbers(
     kr: KeyResult,
     value: float | None,
-    reading: Reading | Callable[[], Reading],
+    reading: Reading | Callable[[KeyResult], Reading],
     view: View,
     options: Options,
     *,
@@ -427,7 +432,7 @@ def score_numbers(
     committed: bool,
     driven: tuple[str, float] | None = None,
 ) -> Scored:
-    """Score a key result's ``value``; its ``reading`` (or how to make it) is kept."""
+    """Score a key result's ``value``; its ``reading`` (or a reader of it) is kept."""
     if kr.phases:
         expected = expected_progress(kr, view.period, as_of, options.clock.tz)
         context = ScoreContext(committed=committed, expected=expected)
@@ -441,8 +446,9 @@ def score_numbers(
         progress, score, grade = score_value(kr, value, context, options)
     status = options.status(score, expected)
     return Scored(
-        reading, view, committed, progress, score, status, grade, expected, when, driven
-    )
+        kr, reading, view, committed, progress, score, status, grade, expected, when,
+        driven,
+    )  # fmt: skip
 
 
 def score_value(

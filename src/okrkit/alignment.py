@@ -71,7 +71,8 @@ class Cascade:
     objectives: tuple[Objective, ...]
     kpis: tuple[KPI, ...]
     _by_id: Mapping[str, Objective]
-    _key_results: Mapping[str, tuple[KeyResult, str]]
+    _key_results: Mapping[str, KeyResult]
+    _owners: Mapping[str, str]  # key result id -> its objective's id
     _up: Mapping[str, str | None]
     _children: Mapping[str, tuple[str, ...]]
     _depends: Mapping[str, tuple[str, ...]]
@@ -104,7 +105,10 @@ class Cascade:
         items = _items(subject, "objectives", objectives, Objective)
         kpi_items = _items(subject, "kpis", kpis, KPI)
         by_id: dict[str, Objective] = {}
-        key_results: dict[str, tuple[KeyResult, str]] = {}
+        # Two maps, not one of (key result, owner) pairs: no tuple per key
+        # result for the garbage collector to follow, every evaluation.
+        key_results: dict[str, KeyResult] = {}
+        owners: dict[str, str] = {}
         seen: dict[str, str] = {}  # id -> the kind that holds it
 
         def claim(id_: str, kind: str) -> None:
@@ -125,12 +129,13 @@ class Cascade:
             by_id[objective.id] = objective
             for kr in objective.key_results:
                 claim(kr.id, "KeyResult")
-                key_results[kr.id] = (kr, objective.id)
+                key_results[kr.id] = kr
+                owners[kr.id] = objective.id
         kpi_ids = set()
         for kpi in kpi_items:
             claim(kpi.id, "KPI")
             kpi_ids.add(kpi.id)
-        _check_references(items, by_id, key_results, kpi_ids)
+        _check_references(items, by_id, owners, kpi_ids)
 
         up: dict[str, str | None] = {}
         depends: dict[str, list[str]] = defaultdict(list)
@@ -138,15 +143,15 @@ class Cascade:
             if objective.parent is not None:
                 up[objective.id] = objective.parent
             elif objective.contributes_to is not None:
-                up[objective.id] = key_results[objective.contributes_to][1]
+                up[objective.id] = owners[objective.contributes_to]
             else:
                 up[objective.id] = None
             targets = [objective.parent]
             if objective.contributes_to is not None:
-                targets.append(key_results[objective.contributes_to][1])
+                targets.append(owners[objective.contributes_to])
             for kr in objective.key_results:
                 if kr.contributes_to is not None:
-                    owner = key_results[kr.contributes_to][1]
+                    owner = owners[kr.contributes_to]
                     if owner == objective.id:
                         raise AlignmentError(
                             subject=f"KeyResult {kr.id!r}",
@@ -180,6 +185,7 @@ class Cascade:
             kpis=kpi_items,
             by_id=MappingProxyType(by_id),
             key_results=MappingProxyType(key_results),
+            owners=MappingProxyType(owners),
             up=MappingProxyType(up),
             children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
             depends=MappingProxyType({k: tuple(v) for k, v in depends.items()}),
@@ -212,22 +218,17 @@ class Cascade:
 
     def key_result(self, id: str) -> KeyResult:
         """Return the key result with this id."""
-        return self._key_result(id)[0]
-
-    def owner_of(self, key_result_id: str) -> str:
-        """Return the id of the objective that owns a key result."""
-        return self._key_result(key_result_id)[1]
-
-    def _key_result(self, id: str) -> tuple[KeyResult, str]:
         try:
             return self._key_results[id]
         except (KeyError, TypeError):  # TypeError: an unhashable id
-            raise UnknownIdError(
-                subject="Cascade",
-                field="id",
-                value=id,
-                expected="the id of a key result",
-            ) from None
+            raise _unknown_key_result(id) from None
+
+    def owner_of(self, key_result_id: str) -> str:
+        """Return the id of the objective that owns a key result."""
+        try:
+            return self._owners[key_result_id]
+        except (KeyError, TypeError):  # TypeError: an unhashable id
+            raise _unknown_key_result(key_result_id) from None
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -316,10 +317,16 @@ def _items(subject: str, field: str, values: object, kind: type) -> tuple[Any, .
     return items
 
 
+def _unknown_key_result(id: object) -> UnknownIdError:
+    return UnknownIdError(
+        subject="Cascade", field="id", value=id, expected="the id of a key result"
+    )
+
+
 def _check_references(
     items: tuple[Objective, ...],
     by_id: Mapping[str, Objective],
-    key_results: Mapping[str, tuple[KeyResult, str]],
+    owners: Mapping[str, str],
     kpi_ids: set[str],
 ) -> None:
     for objective in items:
@@ -332,7 +339,7 @@ def _check_references(
                 expected="the id of a known objective",
             )
         if objective.contributes_to is not None and (
-            objective.contributes_to not in key_results
+            objective.contributes_to not in owners
         ):
             raise UnknownIdError(
                 subject=subject,
@@ -342,7 +349,7 @@ def _check_references(
             )
         if (
             objective.contributes_to is not None
-            and key_results[objective.contributes_to][1] == objective.id
+            and owners[objective.contributes_to] == objective.id
         ):
             raise AlignmentError(
                 subject=subject,
@@ -375,7 +382,7 @@ def _check_references(
                     value=kr.kpi,
                     expected="the id of a known KPI",
                 )
-            if kr.contributes_to is not None and kr.contributes_to not in key_results:
+            if kr.contributes_to is not None and kr.contributes_to not in owners:
                 raise UnknownIdError(
                     subject=kr_subject,
                     field="contributes_to",
