@@ -18,6 +18,7 @@ from okrkit import _validate
 from okrkit._results import KeyResultResult, ObjectiveResult
 from okrkit._scorecard import Scorecard
 from okrkit._time import check_tz, local_date
+from okrkit._validate import listed_as_tuple
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
 
@@ -51,11 +52,6 @@ def _rates(value: object, subject: str, count: int, *fields: str) -> None:
                 f"(count is {count})",
             )
         _share(value, subject, field, given)
-
-
-def _listed_as_tuple(items: object) -> object:
-    """A list as a tuple, so the value stays immutable; anything else as given."""
-    return tuple(items) if isinstance(items, list) else items
 
 
 @attrs.frozen(kw_only=True)
@@ -143,8 +139,8 @@ class Calibration:
     brier: float | None
     count: int
     base_rate: float | None
-    bins: tuple[CalibrationBin, ...] = attrs.field(converter=_listed_as_tuple)
-    owners: tuple[OwnerCalibration, ...] = attrs.field(converter=_listed_as_tuple)
+    bins: tuple[CalibrationBin, ...] = attrs.field(converter=listed_as_tuple)
+    owners: tuple[OwnerCalibration, ...] = attrs.field(converter=listed_as_tuple)
 
     def __attrs_post_init__(self) -> None:
         subject = "Calibration"

@@ -23,11 +23,6 @@ def _set(result: object, field: str, value: object) -> None:
     object.__setattr__(result, field, value)
 
 
-def _listed_as_tuple(items: Any) -> Any:
-    """A list as a tuple, so the value stays immutable; anything else as given."""
-    return tuple(items) if isinstance(items, list) else items
-
-
 def _result_subject(result: KeyResultResult | ObjectiveResult) -> str:
     kind = type(result).__name__
     return f"{kind} {_validate.identifier(kind, 'id', result.id)!r}"
@@ -162,7 +157,7 @@ class KeyResultResult:
     needed_per_week: float | None = None
     needed_per_month: float | None = None
     contributions: tuple[Contribution, ...] = attrs.field(
-        default=(), converter=_listed_as_tuple
+        default=(), converter=_validate.listed_as_tuple
     )
 
     def __attrs_post_init__(self) -> None:
@@ -249,7 +244,7 @@ class ObjectiveResult:
     reason: str
     probability: float | None = None
     contributions: tuple[Contribution, ...] = attrs.field(
-        default=(), converter=_listed_as_tuple
+        default=(), converter=_validate.listed_as_tuple
     )
 
     def __attrs_post_init__(self) -> None:
@@ -263,7 +258,7 @@ class ObjectiveResult:
         if self.parent is not None:
             _validate.identifier(subject, "parent", self.parent)
         for field in ("key_results", "children", "health", "related"):
-            ids = _listed_as_tuple(getattr(self, field))
+            ids = _validate.listed_as_tuple(getattr(self, field))
             _validate.tuple_of(subject, field, ids, str, "ids")
             for id_ in ids:
                 _validate.identifier(subject, field, id_)

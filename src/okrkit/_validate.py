@@ -208,6 +208,18 @@ def _from_datetime64(subject: str, field: str, value: Any) -> date | datetime:
     )
 
 
+def listed_as_tuple(items: Any) -> Any:
+    """A list as a tuple, so a value stays immutable (and hashable).
+
+    Anything else is kept as given, for the value's own check to name.
+    Used as an attrs converter.
+
+    >>> listed_as_tuple([1, 2]), listed_as_tuple("ab")
+    ((1, 2), 'ab')
+    """
+    return tuple(items) if isinstance(items, list) else items
+
+
 def tuple_of(
     subject: str, field: str, value: object, kind: type | tuple[type, ...], what: str
 ) -> None:

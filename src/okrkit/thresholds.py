@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import cast
 
 import attrs
 
@@ -101,16 +100,6 @@ def _scaled(edge: float, target: float, closed: bool) -> float:
     return edge * target
 
 
-def _listed_as_tuple(bands: Sequence[Band]) -> tuple[Band, ...]:
-    """A list of bands as a tuple, so the value stays immutable (and hashable).
-
-    Anything else is kept as given, for the check to name.
-    """
-    if isinstance(bands, list):
-        return tuple(bands)
-    return cast("tuple[Band, ...]", bands)
-
-
 def _bands(subject: str, bands: object) -> tuple[Band, ...]:
     if isinstance(bands, Band) or not isinstance(bands, Sequence):
         raise InvalidTypeError(
@@ -155,7 +144,7 @@ class Thresholds:
     ('GREEN', 'AMBER', 'RED')
     """
 
-    bands: tuple[Band, ...] = attrs.field(converter=_listed_as_tuple)
+    bands: tuple[Band, ...] = attrs.field(converter=_validate.listed_as_tuple)
     direction: Direction | None = None
     relative: bool = False
 
