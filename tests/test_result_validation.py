@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import attrs
 import pytest
+from hypothesis import given, settings
 
 from okrkit import (
     Contribution,
@@ -22,6 +23,7 @@ from okrkit._demo import (
     demo_scorecard,
 )
 from okrkit.exceptions import InvalidTypeError, InvalidValueError
+from okrkit.testing import scorecards
 
 
 def _fields(result: object) -> dict[str, object]:
@@ -126,3 +128,13 @@ def test_engine_results_are_not_forced_by_the_checks():
     assert result.reason  # worked out now
     assert isinstance(result.period, Period)
     assert result.status in set(Status)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scorecards())
+def test_every_engine_result_passes_the_checks_of_a_hand_built_one(card):
+    """Whatever an evaluation makes, its constructor would have accepted."""
+    for result in (*card.objectives, *card.key_results, *card.kpis):
+        assert type(result)(**_fields(result)) == result
+        for part in getattr(result, "contributions", ()):
+            assert Contribution(**_fields(part)) == part
