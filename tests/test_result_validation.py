@@ -138,3 +138,12 @@ def test_every_engine_result_passes_the_checks_of_a_hand_built_one(card):
         assert type(result)(**_fields(result)) == result
         for part in getattr(result, "contributions", ()):
             assert Contribution(**_fields(part)) == part
+
+
+def test_sub_values_are_stored_as_a_tuple_of_floats():
+    """Rate sub-values given as a list of ints are stored as floats in a tuple."""
+    made = attrs.evolve(KR, sub_values=[18, None])
+    assert made.sub_values == (18.0, None)
+    assert type(made.sub_values[0]) is float
+    with pytest.raises(InvalidTypeError, match="field 'sub_values' got 18"):
+        attrs.evolve(KR, sub_values=18)

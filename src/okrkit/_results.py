@@ -161,7 +161,7 @@ class KeyResultResult:
     )
 
     def __attrs_post_init__(self) -> None:
-        # Hand-built results only: an evaluation makes its own with _trusted.
+        # Hand-built results only: an evaluation makes its own with trusted().
         subject = _result_subject(self)
         _validate.of_type(subject, "kind", self.kind, Kind, "a Kind")
         _check_common(self, subject)
@@ -188,15 +188,16 @@ class KeyResultResult:
         _validate.text(subject, "label", self.label)
         if self.last_measured is not None:
             _validate.calendar_date(subject, "last_measured", self.last_measured)
-        _validate.tuple_of(
-            subject,
-            "sub_values",
-            self.sub_values,
-            (float, type(None)),
-            "numbers or None",
-        )
-        for value in self.sub_values:
-            _validate.extended_real(subject, "sub_values", value)
+        parts = _validate.listed_as_tuple(self.sub_values)
+        if type(parts) is not tuple:
+            raise InvalidTypeError(
+                subject=subject,
+                field="sub_values",
+                value=parts,
+                expected="a tuple of numbers or None",
+            )
+        numbers = (_validate.extended_real(subject, "sub_values", v) for v in parts)
+        _set(self, "sub_values", tuple(numbers))
 
 
 @attrs.frozen(kw_only=True)
@@ -248,7 +249,7 @@ class ObjectiveResult:
     )
 
     def __attrs_post_init__(self) -> None:
-        # Hand-built results only: an evaluation makes its own with _trusted.
+        # Hand-built results only: an evaluation makes its own with trusted().
         subject = _result_subject(self)
         _check_common(self, subject)
         _validate.text(subject, "owner", self.owner)
