@@ -147,3 +147,31 @@ def test_sub_values_are_stored_as_a_tuple_of_floats():
     assert type(made.sub_values[0]) is float
     with pytest.raises(InvalidTypeError, match="field 'sub_values' got 18"):
         attrs.evolve(KR, sub_values=18)
+
+
+def test_a_key_result_s_score_reads_none_of_its_check_ins():
+    """Forecast, confidence and last check-in wait until read, then agree."""
+    from okrkit import KeyResult, Measurement, Objective, evaluate_key_result
+
+    q1 = Period.quarter(2026, 1)
+    kr = KeyResult("k", "K", start=0, target=100)
+    checkins = [
+        Measurement(date(2026, 1, 10), 10, confidence=0.6),
+        Measurement(date(2026, 2, 10), 40, confidence=0.7),
+    ]
+    card = evaluate(
+        [Objective("o", "O", period=q1, key_results=[kr])],
+        measurements={"k": checkins},
+        as_of=date(2026, 2, 15),
+    )
+    result = card["k"]
+    kind = type(result)
+    lazy = ("forecast", "forecast_progress", "confidence", "last_measured")
+    assert result.score == 0.4
+    for field in lazy:
+        held = kind.__dict__[field].slot.__get__(result, kind)
+        assert type(held).__name__ == "_Later", field
+    alone = evaluate_key_result(kr, checkins, period=q1, as_of=date(2026, 2, 15))
+    assert (result.confidence, result.last_measured) == (0.7, date(2026, 2, 10))
+    assert [getattr(result, f) for f in lazy] == [getattr(alone, f) for f in lazy]
+    assert result == alone

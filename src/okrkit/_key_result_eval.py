@@ -351,6 +351,7 @@ class Scored:
         "progress",
         "score",
         "status",
+        "value",
         "view",
         "when",
     )
@@ -358,6 +359,7 @@ class Scored:
     def __init__(
         self,
         kr: KeyResult,
+        value: float | None,
         reading: Reading | Callable[[KeyResult], Reading],
         view: View,
         committed: bool,
@@ -369,7 +371,7 @@ class Scored:
         when: str,
         driven: tuple[str, float] | None,
     ) -> None:
-        self._kr = kr
+        self._kr, self.value = kr, value
         if isinstance(reading, Reading):
             self._reading: Reading | None = reading
             self._read: Callable[[KeyResult], Reading] | None = None
@@ -383,6 +385,20 @@ class Scored:
             when,
             driven,
         )
+
+    @property
+    def deferred(self) -> bool:
+        """Whether the reading is still to be made: an own LAST value, unread.
+
+        Then the value is the one scored, in the key result's own unit and
+        label, with no sub-values, as :func:`read_own` would read it.
+        """
+        return self._reading is None
+
+    @property
+    def kr(self) -> KeyResult:
+        """The key result scored."""
+        return self._kr
 
     @property
     def reading(self) -> Reading:
@@ -446,8 +462,8 @@ def score_numbers(
         progress, score, grade = score_value(kr, value, context, options)
     status = options.status(score, expected)
     return Scored(
-        kr, reading, view, committed, progress, score, status, grade, expected, when,
-        driven,
+        kr, value, reading, view, committed, progress, score, status, grade,
+        expected, when, driven,
     )  # fmt: skip
 
 
@@ -524,28 +540,34 @@ def reach_chance(scored: Scored, clock: Clock) -> float | None:
 def key_result_result(
     scored: Scored, clock: Clock, contributions: tuple[Contribution, ...] = ()
 ) -> KeyResultResult:
-    """Make the result of a scored key result: forecast, likelihood, pace, reason."""
-    reading, view = scored.reading, scored.view
-    kr, value, at = reading.kr, reading.value, view.at
+    """Make the result of a scored key result: forecast, likelihood, pace, reason.
+
+    What needs the key result's series (forecast, latest check-in,
+    likelihood, reason) is worked out when first read: reading a key
+    result's score reads no check-in.
+    """
+    view = scored.view
+    kr, value, at = scored.kr, scored.value, view.at
+    subs: tuple[float | None, ...] = ()
+    if scored.deferred:  # an own LAST value: read_own's unit, label, no parts
+        unit, label = kr.unit, kr.label
+    else:
+        reading = scored.reading
+        unit, label, subs = reading.unit, reading.label, reading.sub_values
     end = clock.day(view.period.end)
-    projection = chance = None
-    if reading.points is not None:
-        # The likelihood (a t-distribution per key result) only when read.
-        chance = later(partial(reach_chance, scored, clock))
-        projection = forecast_of(reading, view, clock)
     weekly = monthly = None
     if value is not None and scored.driven is None:
         weekly = key_result_needed_pace(kr, value, now=at, end=end, per="week")
         monthly = key_result_needed_pace(kr, value, now=at, end=end, per="month")
-    latest = reading.latest
+    trend = _Trend(scored, clock)
     return trusted(
         KeyResultResult,
         id=kr.id,
         title=kr.title,
         kind=kr.kind,
         value=value,
-        unit=reading.unit,
-        label=reading.label,
+        unit=unit,
+        label=label,
         start=kr.start,
         target=kr.target,
         weight=kr.weight,
@@ -554,19 +576,57 @@ def key_result_result(
         status=scored.status,
         grade=scored.grade,
         expected=scored.expected,
-        forecast=None if projection is None else projection.value,
-        forecast_progress=None if projection is None else projection.progress,
-        confidence=None if latest is None else latest.confidence,
-        last_measured=None if latest is None else latest.day(clock),
+        forecast=later(trend.forecast),
+        forecast_progress=later(trend.forecast_progress),
+        confidence=later(trend.confidence),
+        last_measured=later(trend.last_measured),
         started=view.started,
-        sub_values=reading.sub_values,
+        sub_values=subs,
         # Words cost more than the numbers: made when read.
         reason=later(partial(_reason, scored, weekly, clock)),
-        probability=chance,
+        # The likelihood (a t-distribution per key result) only when read.
+        probability=later(partial(reach_chance, scored, clock)),
         needed_per_week=weekly,
         needed_per_month=monthly,
         contributions=contributions,
     )
+
+
+class _Trend:
+    """A key result's forecast and latest check-in, from its series, on first use.
+
+    One per result, shared by the four fields it fills when read.
+    """
+
+    __slots__ = ("_clock", "_found", "_scored")
+
+    def __init__(self, scored: Scored, clock: Clock) -> None:
+        self._scored, self._clock = scored, clock
+        self._found: tuple[Forecast | None, Latest | None] | None = None
+
+    def _read(self) -> tuple[Forecast | None, Latest | None]:
+        found = self._found
+        if found is None:
+            reading = self._scored.reading
+            projection = forecast_of(reading, self._scored.view, self._clock)
+            found = self._found = (projection, reading.latest)
+        return found
+
+    def forecast(self) -> float | None:
+        projection = self._read()[0]
+        return None if projection is None else projection.value
+
+    def forecast_progress(self) -> float | None:
+        projection = self._read()[0]
+        return None if projection is None else projection.progress
+
+    def confidence(self) -> float | None:
+        latest = self._read()[1]
+        return None if latest is None else latest.confidence
+
+    def last_measured(self) -> date | None:
+        latest = self._read()[1]
+        return None if latest is None else latest.day(self._clock)
 
 
 def _so_far(scored: Scored, clock: Clock) -> float | None:

@@ -121,7 +121,9 @@ class KeyResultResult:
     ``as_of`` to reach the target (None once reached, or after the period);
     ``contributions`` the driving objectives' shares, for a key result driven
     by objectives (see ``docs/explanation/likelihood.md``).  An evaluation
-    works ``probability`` and ``reason`` out when they are first read.
+    works ``probability``, ``reason``, ``forecast``, ``forecast_progress``,
+    ``confidence`` and ``last_measured`` out when they are first read: a key
+    result's score reads none of its check-ins.
 
     >>> from datetime import date
     >>> from okrkit import KeyResult, Measurement, Period, evaluate_key_result
@@ -319,7 +321,14 @@ class _LazySlot:
 # The fields the engine may fill with a promise (:func:`later`).
 _LAZY: dict[type, tuple[str, ...]] = {
     ObjectiveResult: ("probability", "confidence", "contributions", "reason"),
-    KeyResultResult: ("probability", "reason"),
+    KeyResultResult: (
+        "probability",
+        "reason",
+        "forecast",
+        "forecast_progress",
+        "confidence",
+        "last_measured",
+    ),
 }
 for _kind, _names in _LAZY.items():
     for _name in _names:
