@@ -24,11 +24,7 @@ from okrkit.exceptions import InvalidTypeError, InvalidValueError
 
 def _share(value: object, subject: str, field: str, given: object) -> float:
     """A number in [0, 1], stored back as a float."""
-    share = _validate.probability(subject, field, given)
-    if share is None:
-        raise InvalidTypeError(
-            subject=subject, field=field, value=given, expected="a number from 0 to 1"
-        )
+    share = _validate.share(subject, field, given)
     object.__setattr__(value, field, share)
     return share
 

@@ -42,15 +42,7 @@ def _check_common(result: KeyResultResult | ObjectiveResult, subject: str) -> No
     _validate.of_type(subject, "status", result.status, Status, "a Status")
     if result.grade is not None:
         _validate.of_type(subject, "grade", result.grade, Status, "a Status or None")
-    expected = _validate.probability(subject, "expected", result.expected)
-    if expected is None:
-        raise InvalidTypeError(
-            subject=subject,
-            field="expected",
-            value=None,
-            expected="the share of the period elapsed, from 0 to 1",
-        )
-    _set(result, "expected", expected)
+    _set(result, "expected", _validate.share(subject, "expected", result.expected))
     for field in ("confidence", "probability"):
         _set(
             result, field, _validate.probability(subject, field, getattr(result, field))

@@ -95,6 +95,20 @@ def probability(subject: str, field: str, value: object) -> float | None:
     return result
 
 
+def share(subject: str, field: str, value: object) -> float:
+    """Return a float in [0, 1]; None is refused too.
+
+    >>> share("Calibration", "base_rate", 1)
+    1.0
+    """
+    result = probability(subject, field, value)
+    if result is None:
+        raise InvalidTypeError(
+            subject=subject, field=field, value=value, expected="a number from 0 to 1"
+        )
+    return result
+
+
 def of_type(
     subject: str,
     field: str,
