@@ -1011,6 +1011,45 @@ def test_weighted_objective_score_by_hand():
     assert statuses[8] is Status.AMBER
 
 
+def test_values_progress_and_statuses_are_worked_out_when_first_read():
+    """history() scores every date; a walked key result's other columns wait.
+
+    Roll-ups read scores only, so a key result's values, progress and pace
+    statuses (and an objective's statuses) are made on first read, and then
+    hold the by-hand numbers of test_one_key_result_by_hand.
+    """
+    kr = KeyResult("k", "Reach 100", start=0, target=100)
+    objectives = [Objective("o", "Grow", period=Q1, key_results=[kr])]
+    table = Checkins.from_rows([("k", day_of_q1(10), 30), ("k", day_of_q1(40), 60)])
+    past = history(objectives, measurements=table, dates=EVERY_TEN)
+    assert past._timeline is not None
+    track, objective = past._timeline.tracks["k"], past._timeline.tracks["o"]
+    assert track.score == (None, 0.3, 0.3, 0.3) + (0.6,) * 6
+    unread = (track._value, track._progress, track._status, objective._status)
+    assert all(map(callable, unread))
+    g, a, r, n = Status.GREEN, Status.AMBER, Status.RED, Status.NO_DATA
+    assert [row.status for row in past.of("k")] == [n, g, g, a, g, g, a, a, r, r]
+    assert track.value == (None, 30, 30, 30, 60, 60, 60, 60, 60, 60)
+    assert track.progress == (None, 0.3, 0.3, 0.3) + (0.6,) * 6
+    assert not any(map(callable, (track._value, track._progress, track._status)))
+    assert past.of("o")[0].status is g  # a score of 0 against 0 expected
+
+
+def test_a_pace_subclass_is_asked_during_history():
+    """A user's Pace is not deferred: what it raises, history() raises."""
+
+    @attrs.frozen(kw_only=True)
+    class Broken(Pace):
+        def status(self, score, expected, *, target_score=1.0):
+            raise RuntimeError("this pace is broken")
+
+    kr = KeyResult("k", "Reach 100", start=0, target=100)
+    objectives = [Objective("o", "Grow", period=Q1, key_results=[kr])]
+    table = Checkins.from_rows([("k", day_of_q1(10), 30)])
+    with pytest.raises(RuntimeError, match="this pace is broken"):
+        history(objectives, measurements=table, dates=EVERY_TEN, pace=Broken())
+
+
 # -- reading does not change the history -----------------------------------------------
 
 

@@ -60,28 +60,34 @@ _DATE_FREE = (Linear, GoogleGrading, Stepped, RedFlagGoal)
 
 _GREEN, _AMBER, _RED, _NO_DATA = Status.GREEN, Status.AMBER, Status.RED, Status.NO_DATA
 
+# A track's statuses, worked out from its scores when first read.
+_StatusesOf = Callable[[Sequence[float | None]], Sequence[Status]]
+# A column at every date, as it is or made when first read.
+_Column = Sequence[float | None] | Callable[[], Sequence[float | None]]
+
 
 class Track:
     """One id's numbers at every date of a timeline (None: not its kind's).
 
     ``leading``, when known, counts the dates with no score, all before the
     first date with one.  Forecasts are worked out when first read, as in a
-    scorecard.
+    scorecard, and so are values and progress given as functions, and
+    statuses given as a function of the scores: a roll-up reads scores only.
     """
 
     __slots__ = (
         "_forecast",
         "_forecasts",
+        "_progress",
+        "_status",
+        "_value",
         "expected",
         "kind",
         "label",
         "leading",
-        "progress",
         "score",
-        "status",
         "title",
         "unit",
-        "value",
     )
 
     def __init__(
@@ -91,11 +97,11 @@ class Track:
         *,
         unit: str | None = None,
         label: str | None = None,
-        value: Sequence[float | None],
-        progress: Sequence[float | None],
+        value: _Column,
+        progress: _Column,
         score: Sequence[float | None],
         expected: Sequence[float | None],
-        status: Sequence[Status],
+        status: Sequence[Status] | _StatusesOf,
         forecast: Callable[[], tuple[float | None, ...]] | None = None,
         leading: int | None = None,
     ) -> None:
@@ -103,20 +109,44 @@ class Track:
         # How many scores are None before the first that is not, when none
         # after it is (None: not known).  A roll-up then need not look.
         self.leading = leading
-        self.value = tuple(value)
-        self.progress = tuple(progress)
+        self._value = value if callable(value) else tuple(value)
+        self._progress = progress if callable(progress) else tuple(progress)
         self.score = tuple(score)
         self.expected = tuple(expected)
-        self.status = tuple(status)
+        self._status = status if callable(status) else tuple(status)
         self._forecast = forecast
         self._forecasts: tuple[float | None, ...] | None = None
+
+    @property
+    def value(self) -> Sequence[float | None]:
+        """The value at each date."""
+        found = self._value
+        if callable(found):
+            found = self._value = tuple(found())
+        return found
+
+    @property
+    def progress(self) -> Sequence[float | None]:
+        """The progress at each date."""
+        found = self._progress
+        if callable(found):
+            found = self._progress = tuple(found())
+        return found
+
+    @property
+    def status(self) -> tuple[Status, ...]:
+        """The status at each date."""
+        found = self._status
+        if callable(found):
+            found = self._status = tuple(found(self.score))
+        return found
 
     @property
     def forecast(self) -> tuple[float | None, ...]:
         """The forecast at each date (None for objectives and KPIs)."""
         if self._forecasts is None:
             found = self._forecast() if self._forecast is not None else None
-            self._forecasts = found or (None,) * len(self.status)
+            self._forecasts = found or (None,) * len(self.score)
         return self._forecasts
 
 
@@ -146,6 +176,27 @@ class _Cuts:
     elapsed: tuple[float, ...]
     on: tuple[float, ...]  # score at or above: on track (Pace._bounds)
     risk: tuple[float, ...]  # score at or above: at risk
+    first_seen: _FirstSeen  # instant -> the first of ``inside`` at or after it
+
+
+class _FirstSeen(dict[float, int]):
+    """Which of a period's inclusive window ends first reaches each instant.
+
+    Filled as instants are asked for, once each: the key results of one
+    organisation share most instants (check-ins by the day), so a dict
+    lookup replaces a bisection for nearly every check-in.  Made and
+    dropped within one :func:`timeline` call.
+    """
+
+    __slots__ = ("_inside",)
+
+    def __init__(self, inside: tuple[float, ...]) -> None:
+        super().__init__()
+        self._inside = inside
+
+    def __missing__(self, instant: float) -> int:
+        found = self[instant] = bisect_left(self._inside, instant)
+        return found
 
 
 def timeline(plan: Plan, store: CheckinStore, dates: Sequence[date]) -> Timeline:
@@ -195,13 +246,20 @@ def _cuts(period: Period, plans: Sequence[Plan], options: Options) -> _Cuts:
         elapsed=elapsed,
         on=tuple(on for on, _ in bounds),
         risk=tuple(risk for _, risk in bounds),
+        first_seen=_FirstSeen(inside),
     )
 
 
 def _statuses(
     scores: Sequence[float | None], cuts: _Cuts, options: Options
-) -> list[Status]:
-    """Pace status at each date: Pace.status's comparisons on its own bounds."""
+) -> list[Status] | _StatusesOf:
+    """Pace status at each date: Pace.status's comparisons on its own bounds.
+
+    okrkit's own :class:`Pace` cannot fail on the finite scores of a track,
+    so its statuses are worked out when first read (a function of the
+    scores); a subclass is asked now, so that its errors surface in
+    :func:`history` as they would in :func:`evaluate`.
+    """
     pace = options.pace
     if type(pace) is not Pace:  # a subclass may judge otherwise: ask it
         target = options.target_score
@@ -209,6 +267,11 @@ def _statuses(
             pace.status(s, e, target_score=target)
             for s, e in zip(scores, cuts.elapsed, strict=True)
         ]
+    return partial(_pace_statuses, cuts)
+
+
+def _pace_statuses(cuts: _Cuts, scores: Sequence[float | None]) -> list[Status]:
+    """:class:`Pace`'s status at each date, from its bounds at each date."""
     return [
         _NO_DATA if s is None else _GREEN if s >= on else _AMBER if s >= risk else _RED
         for s, on, risk in zip(scores, cuts.on, cuts.risk, strict=True)
@@ -323,8 +386,8 @@ def _walked(
 
 def _walked_track(
     kr: KeyResult,
-    value: Sequence[float | None],
-    progress: Sequence[float | None],
+    value: _Column,
+    progress: _Column,
     score: Sequence[float | None],
     cuts: _Cuts,
     options: Options,
@@ -348,9 +411,7 @@ def _walked_track(
 
 
 # A key result's value, progress and score at each date.
-_Columns = tuple[
-    tuple[float | None, ...], tuple[float | None, ...], tuple[float | None, ...]
-]
+_Columns = tuple[_Column, _Column, tuple[float | None, ...]]
 
 
 def _last_columns(
@@ -361,16 +422,28 @@ def _last_columns(
     ``values`` are the LAST values at its distinct instants in the period,
     in time order; ``positions`` say which each date sees, behind a leading
     None (0: no check-in yet).  Each value is scored once, in C-level
-    passes, and each date picks its own.  None when a score is not finite:
-    the caller scores only the windows the dates see, and refuses a bad one
-    by name.
+    passes, and each date picks its own; the values and progress only when
+    first read.  None when a score is not finite: the caller scores only
+    the windows the dates see, and refuses a bad one by name.
     """
     progresses = kr._progresses(values)
     scores = scoring._clamp_all(progresses)
     if not all(map(math.isfinite, scores)):
         return None
     pick = _spreader(positions)
-    return pick([None, *values]), pick([None, *progresses]), pick([None, *scores])
+    return (
+        partial(_picked, pick, values),
+        partial(_picked, pick, progresses),
+        pick([None, *scores]),
+    )
+
+
+def _picked(
+    pick: Callable[[Sequence[float | None]], tuple[float | None, ...]],
+    items: Sequence[float],
+) -> tuple[float | None, ...]:
+    """``pick`` from ``items`` behind a leading None (position 0: none yet)."""
+    return pick([None, *items])
 
 
 def _forecasts(
@@ -411,7 +484,7 @@ def _window_ends(
         # instants by the first date that sees each (fewer instants than
         # dates, as a rule), then add up.  Those after every date drop out.
         seen_from = [0] * (len(inside) + 1)
-        for first in map(bisect_left, repeat(inside), islice(times, lo, None)):
+        for first in map(cuts.first_seen.__getitem__, islice(times, lo, None)):
             seen_from[first] += 1
         seen_from[0] += lo
         ends += accumulate(islice(seen_from, len(inside)))
