@@ -337,17 +337,27 @@ _ZONES = [UTC, timezone(timedelta(hours=-5)), ZoneInfo("Europe/Berlin")]
     days=st.lists(st.integers(0, 400), min_size=1, max_size=30),
     hours=st.lists(st.integers(0, 23), max_size=5),
     zone=st.sampled_from(_ZONES),
+    long=st.booleans(),
+    zero=st.sampled_from([0.0, -0.0, 1.0]),
 )
-def test_plain_columns_place_every_row_as_the_clock_does(days, hours, zone):
-    """Each row's instant is Clock.instant's, whether days repeat or mix with times."""
+def test_plain_columns_place_every_row_as_the_clock_does(days, hours, zone, long, zero):
+    """Each row's instant is Clock.instant's, whether days repeat or mix with times.
+
+    Long columns (a table's: 256 rows or more) place each distinct day once;
+    short ones (one id's) work each row out; a zero comes out as +0.0.
+    """
     first = date(2026, 1, 1)
     ats = [first + timedelta(days=d) for d in days]
     ats += [datetime(2026, 3, 29, h) for h in hours]  # Berlin's clock change day
+    if long:
+        ats *= 256 // len(ats) + 1
+    numbers = [1.0, zero] * len(ats)
     clock = Clock(zone)
     for collect in (list, partial(array, "d")):
-        keys, values = plain_columns(ats, [1.0] * len(ats), clock, collect)
+        keys, values = plain_columns(ats, numbers[: len(ats)], clock, collect)
         assert list(keys) == [clock.instant(at) for at in ats]
-        assert list(values) == [1.0] * len(ats)
+        signs = [(v, math.copysign(1, v)) for v in values]
+        assert signs == [(abs(v), 1.0) for v in numbers[: len(ats)]]
 
 
 def test_plain_columns_keep_a_repeated_hour_apart():

@@ -141,6 +141,75 @@ def test_lasts_give_the_series_last_value_at_every_instant(rows, until, cut):
                 assert store.last_in("k", window, at) == (want, True)
 
 
+many_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.integers(0, 9),
+        st.sampled_from([-0.0, 0.0, 1.5, 2.0, 7.0]),
+    ),
+    max_size=30,
+)
+
+
+@given(
+    rows=many_rows,
+    start=st.none() | st.integers(0, 9),
+    end=st.integers(0, 10),
+    inclusive=st.booleans(),
+    later=st.integers(0, 3),
+)
+def test_one_pass_over_a_table_finds_each_ids_last(rows, start, end, inclusive, later):
+    """last_in() of a table (one pass over every row) equals each id's own rows'.
+
+    The per-id reading of a list of Measurements is the reference: same
+    value, sign of a zero included, and the same "has check-ins by at" flag
+    for check-ins before the window's start or between its end and ``at``.
+    """
+    day = date(2026, 1, 1)
+    table = Checkins.from_rows([(i, day + timedelta(days=d), v) for i, d, v in rows])
+    mapping: dict[str, list[Measurement]] = {"a": [], "b": [], "c": []}
+    for i, d, v in rows:
+        mapping[i].append(Measurement(day + timedelta(days=d), v))
+    instant = CLOCK.instant
+    window = Window(
+        None if start is None else instant(day + timedelta(days=start)),
+        instant(day + timedelta(days=end)),
+        inclusive,
+    )
+    at = instant(day + timedelta(days=end + later))
+    whole = CheckinStore(table, CLOCK, at, ids=("a", "b", "c"))
+    one_by_one = CheckinStore(mapping, CLOCK, at)
+    for id_ in ("a", "b", "c", "unknown"):
+        got = whole.last_in(id_, window, at)
+        want = one_by_one.last_in(id_, window, at)
+        assert got is not None
+        assert want is not None
+        assert got == want
+        if got[0] is not None:
+            assert math.copysign(1, got[0]) == math.copysign(1, want[0])
+
+
+def test_a_table_read_by_few_key_results_is_read_id_by_id():
+    """Grouped already and 200 rows for one key result: its own rows, as a pass would.
+
+    Day 3 has 5.0 and 8.0 (its LAST is 8.0); day 9 is after the window.
+    """
+    day = date(2026, 1, 1)
+    rows = [("k", day + timedelta(days=d % 3), 1.0) for d in range(197)]
+    rows += [("k", day + timedelta(days=3), v) for v in (5.0, 8.0)]
+    rows += [("other", day + timedelta(days=9), 4.0)]
+    window = Window(CLOCK.instant(day), CLOCK.instant(day + timedelta(days=5)), True)
+    at = CLOCK.instant(day + timedelta(days=9))
+    fresh = Checkins.from_rows(rows)
+    grouped = Checkins.from_rows(rows)
+    grouped.groups()
+    stores = [CheckinStore(table, CLOCK, at, ids=("k",)) for table in (fresh, grouped)]
+    for store in stores:
+        assert store.last_in("k", window, at) == (8.0, True)
+        assert store.last_in("other", window, at) == (None, True)
+    assert [bool(store._lasts) for store in stores] == [True, False]  # the paths
+
+
 def test_lasts_by_hand():
     """Two check-ins on one day: the larger is that day's LAST; later days follow."""
     day = date(2026, 1, 5)

@@ -374,7 +374,10 @@ but column 'id' has 1; expected one item per row in every column.
         source = self._frame
         if source is not None and not self._held():
             return _pushdown.distinct_ids(source)
-        return frozenset(self._rows_by_id())
+        rows = self._rows
+        # Without the groups made yet, hashing the ids costs a sixth of
+        # grouping the rows, which an evaluation may never need.
+        return frozenset(self.ids if rows is None else rows)
 
     # -- value semantics ----------------------------------------------------
 

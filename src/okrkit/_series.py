@@ -391,21 +391,25 @@ def plain_columns(
     """
     keys: Iterable[float]
     fixed = clock.fixed_offset
-    if fixed is not None and set(map(type, ats)) <= {date}:
-        # One offset: each day's instant in C-level passes.
+    if fixed is not None and len(ats) < 256 and set(map(type, ats)) <= {date}:
+        # A few days at one offset (one id's): each day's instant in C-level
+        # passes, the arithmetic of Clock.day.
         keys = map(mul, map(_ORDINAL, ats), repeat(SECONDS_PER_DAY))
         if fixed:
             keys = map(sub, keys, repeat(fixed))
     elif set(map(type, days := set(ats))) <= {date}:
-        # A zone with clock changes: check-ins fall on few distinct days, so
-        # each day is placed once and every row's looked up.  (Only plain
-        # dates: naive datetimes a fold apart are equal yet an hour apart.)
+        # Check-ins fall on few distinct days: each day is placed once and
+        # every row's looked up.  (Only plain dates: naive datetimes a fold
+        # apart are equal yet an hour apart.)
         instant = {day: clock.day(day) for day in days}
         keys = map(instant.__getitem__, ats)
     else:
         keys = map(clock.instant, ats)
-    # + 0.0 turns -0.0 into 0.0: no result may depend on input order.
-    return collect(keys), collect(map(add, values, repeat(0.0)))
+    numbers = collect(values)
+    if 0.0 in numbers:  # -0.0 too: + 0.0 turns it into 0.0, so that no
+        # result depends on input order
+        numbers = collect(map(add, numbers, repeat(0.0)))
+    return collect(keys), numbers
 
 
 def plain_measurements(
