@@ -361,6 +361,53 @@ def test_unknown_ids_in_a_summarized_table_are_refused():
         evaluate(organisation(), measurements=pushed(frame), as_of=date(2026, 2, 15))
 
 
+def test_a_table_unit_converts_a_summarized_last_value():
+    """Frame in km: 2.5 km is 2,500 m for a key result in m, 4 km stays 4 km.
+
+    A key result in the table's unit reads every id's latest value from the
+    cells at once; one in another unit reads its own summary, converted.
+    """
+    frame = pd.DataFrame(
+        [
+            ("run", date(2026, 1, 10), 1.0),
+            ("run", date(2026, 1, 20), 2.5),
+            ("walk", date(2026, 1, 5), 4.0),
+        ],
+        columns=["id", "at", "value"],
+    )
+    frame["at"] = pd.to_datetime(frame["at"])
+    run = KeyResult("run", "Run 5 km", start=0, target=5000, unit="m")
+    walk = KeyResult("walk", "Walk 10 km", start=0, target=10, unit="km")
+    objectives = [Objective("o", "O", period=Q1, key_results=[run, walk])]
+    as_of = date(2026, 2, 1)
+    card = evaluate(
+        objectives, measurements=Checkins.from_frame(frame, unit="km"), as_of=as_of
+    )
+    assert card.key_result("run").value == pytest.approx(2500.0, rel=1e-12)
+    assert card.key_result("run").progress == pytest.approx(0.5, rel=1e-12)
+    assert card.key_result("walk").value == 4.0
+    assert card.key_result("walk").progress == 0.4
+    rows = Checkins.from_rows(frame.itertuples(index=False), unit="km")
+    alone = evaluate(objectives, measurements=rows, as_of=as_of)
+    assert to_dict(card) == to_dict(alone)
+
+
+def test_a_window_off_the_cells_edges_has_no_shortcut():
+    """An instant the check-ins were not grouped by: no answer from the cells.
+
+    (The engine then reads the id's summary, which names the defect.)
+    """
+    from okrkit._plan import Window
+    from okrkit._store import _lasts_of_cells
+
+    cells = _pushdown.Cells(
+        ["a"], {"position": [1], "last_v": [3.0]}, edges=((0.0, False), (10.0, True))
+    )
+    assert _lasts_of_cells(cells, Window(0.0, 10.0, True), 10.0) == ({"a": 0}, {"a"})
+    assert _lasts_of_cells(cells, Window(0.0, 5.0, True), 10.0) is None
+    assert _lasts_of_cells(cells, Window(0.0, 10.0, True), 12.0) is None
+
+
 def test_reading_the_columns_collects_the_table_once():
     """A kept frame's columns are collected on first read; the table stays equal."""
     table = pushed(rows_frame())

@@ -543,6 +543,38 @@ def test_what_the_schema_accepts_from_dict_accepts(kind, data):
     assert any(rule in problem for rule in CROSS_FIELD), problem
 
 
+RESULT_BOUNDS = [
+    ("key_results", "probability", 10.0),
+    ("key_results", "confidence", -0.5),
+    ("key_results", "expected", 1.5),
+    ("key_results", "weight", -1.0),
+    ("key_results", "value", "Infinity"),
+    ("key_results", "target", "-Infinity"),
+    ("key_results", "id", " "),
+    ("objectives", "probability", 1.01),
+    ("objectives", "weight", "Infinity"),
+    ("objectives", "parent", ""),
+    ("objectives", "children", [" "]),
+    ("kpis", "value", "Infinity"),
+    ("kpis", "id", ""),
+]
+
+
+@pytest.mark.parametrize(("group", "field", "bad"), RESULT_BOUNDS)
+def test_the_schema_states_what_a_result_refuses(group, field, bad):
+    """A result's bounds (shares, weights, finite readings, ids) are in the schema.
+
+    The constructors refuse these values, so the schema refuses them too:
+    a document valid for one is valid for the other.
+    """
+    document = to_dict(demo_scorecard(date(2026, 3, 16)))
+    first = document[group][0]
+    first[field] = bad
+    assert list(VALIDATOR.iter_errors(document))
+    with pytest.raises(SerializationError, match=field):
+        from_dict(document)
+
+
 @pytest.mark.parametrize("kind", SERIALIZABLE, ids=lambda k: k.__name__)
 @given(data=st.data())
 @settings(max_examples=3, deadline=None)

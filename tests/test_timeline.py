@@ -138,7 +138,7 @@ def test_lasts_give_the_series_last_value_at_every_instant(rows, until, cut):
             )
             if cut <= until:  # evaluations read windows up to the store's instant
                 window = Window(None, at, True)
-                assert store.last_in("k", window, at) == (want, True)
+                assert store.last_in("k", window, at, None) == (want, True)
 
 
 many_rows = st.lists(
@@ -180,8 +180,8 @@ def test_one_pass_over_a_table_finds_each_ids_last(rows, start, end, inclusive, 
     whole = CheckinStore(table, CLOCK, at, ids=("a", "b", "c"))
     one_by_one = CheckinStore(mapping, CLOCK, at)
     for id_ in ("a", "b", "c", "unknown"):
-        got = whole.last_in(id_, window, at)
-        want = one_by_one.last_in(id_, window, at)
+        got = whole.last_in(id_, window, at, None)
+        want = one_by_one.last_in(id_, window, at, None)
         assert got is not None
         assert want is not None
         assert got == want
@@ -205,8 +205,8 @@ def test_a_table_read_by_few_key_results_is_read_id_by_id():
     grouped.groups()
     stores = [CheckinStore(table, CLOCK, at, ids=("k",)) for table in (fresh, grouped)]
     for store in stores:
-        assert store.last_in("k", window, at) == (8.0, True)
-        assert store.last_in("other", window, at) == (None, True)
+        assert store.last_in("k", window, at, None) == (8.0, True)
+        assert store.last_in("other", window, at, None) == (None, True)
     assert [bool(store._lasts) for store in stores] == [True, False]  # the paths
 
 

@@ -190,17 +190,17 @@ class Engine:
         """
         kr, view, store = node.kr, self.plan.views[node.period], self.store
         at, window = self.plan.at, view.window
-        if store.summarized:
+        found = store.last_in(kr.id, window, at, kr.unit)
+        if found is not None:
+            value, measured = found
+        elif store.summarized:
             # A summary is a few cells, made again (cheaply) when read.
             part = store.series(kr.id, kr.unit)
             last = Aggregation.LAST
             value = over(part, window.start, window.end, window.inclusive, last)
             measured = has_by(part, at)
         else:
-            found = store.last_in(kr.id, window, at)
-            if found is None:
-                return None
-            value, measured = found
+            return None
         if measured:
             self.measured.add(kr.id)
 

@@ -547,7 +547,7 @@ class Cells:
         *("position", "n", "total", "low", "high", "first_t", "first_v", "last_t"),
         *("last_v", "last_confidence", "tm", "st", "stt", "stv", "svv", "sc", "stc"),
         *("scc", "stk", "sck", "edges", "later", "origin", "places", "running"),
-        *("start", "stop"),
+        *("ids", "start", "stop"),
     )
     # One list per field of Cell, a row per cell.
     position: list[int]
@@ -584,6 +584,7 @@ class Cells:
         for name, column in columns.items():
             setattr(self, name, column)
         size = len(ids)
+        self.ids = ids  # each row's
         # The first and (one past) the last row of each id, at C level.
         self.start = dict(zip(reversed(ids), range(size - 1, -1, -1), strict=True))
         self.stop = dict(zip(ids, range(1, size + 1), strict=True))

@@ -776,6 +776,24 @@ _OVERRIDES: dict[tuple[type, str], Codec] = {
     (ObjectiveResult, "depth"): _Int(0, 10**6),
     (Milestone, "name"): _ID,
 }
+# What a hand-built result refuses (okrkit._results), the schema states too:
+# ids, weights of 0 or more, shares and probabilities in [0, 1], and
+# readings (value, start, target) that are finite.
+_SHARE = _Number(minimum=0, maximum=1)
+for _kind in (KeyResultResult, ObjectiveResult, KPIResult):
+    _OVERRIDES[_kind, "id"] = _ID
+for _kind in (KeyResultResult, ObjectiveResult):
+    _OVERRIDES[_kind, "weight"] = _Number(minimum=0)
+    _OVERRIDES[_kind, "expected"] = _SHARE
+    _OVERRIDES[_kind, "confidence"] = _Optional(_SHARE)
+    _OVERRIDES[_kind, "probability"] = _Optional(_SHARE)
+for _field in ("value", "start", "target"):
+    _OVERRIDES[KeyResultResult, _field] = _Optional(_Number())
+for _field in ("value", "target", "previous_value", "change"):
+    _OVERRIDES[KPIResult, _field] = _Optional(_Number())
+_OVERRIDES[ObjectiveResult, "parent"] = _Optional(_ID)
+for _field in ("key_results", "children", "health", "related"):
+    _OVERRIDES[ObjectiveResult, _field] = _List(_ID)
 # Rules by field name for the definitions (results are not checked: an
 # evaluation made them).  New fields with these names get them too.
 _BY_FIELD: dict[str, Codec] = {

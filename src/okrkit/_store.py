@@ -12,6 +12,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import compress
+from typing import Any
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
@@ -160,19 +161,26 @@ class CheckinStore:
         return found
 
     def last_in(
-        self, id: str, window: Window, at: float
+        self, id: str, window: Window, at: float, unit: str | None
     ) -> tuple[float | None, bool] | None:
         """The LAST value of ``id`` in ``window``; whether it has check-ins by ``at``.
 
-        Worked out from the plain check-ins (:meth:`_plain`) without building
-        the series (its rows are visited once, no sort): the value is the
-        largest of those at the latest instant, which is what the series'
-        tie order puts last.  The flag says whether any check-in is at or
-        before the instant ``at``, as :func:`has_by` would.  ``window`` ends
-        at or before the store's instant, as every evaluation's does.  None
-        when the check-ins are not plain (the caller reads the series).
+        Worked out without building the series, in ``unit``: from a table's
+        rows in one pass for every id (:func:`_lasts_of_table`), from a
+        frame's cells for every id (:func:`_lasts_of_cells`), or from the
+        id's own plain check-ins (:meth:`_plain`, visited once, no sort).
+        The value is the largest of those at the latest instant, which is
+        what the series' tie order puts last.  The flag says whether any
+        check-in is at or before the instant ``at``, as :func:`has_by`
+        would.  ``window`` ends at or before the store's instant, as every
+        evaluation's does.  None when there is no such shortcut (units to
+        convert, check-ins as a Series): the caller reads the series.
         """
         table = self._table
+        if table is not None and self.summarized:
+            if table._unit is not None and unit != table._unit:
+                return None  # the summary converts
+            return self._last_in_summary(id, window, at)
         if table is not None and self._whole_table(table):
             key = (window.start, window.end, window.inclusive, at)
             lasts = self._lasts.get(key)
@@ -192,6 +200,27 @@ class CheckinStore:
         keys, values, rows = plain
         return _last_of(keys, values, rows, window, at)
 
+    def _last_in_summary(
+        self, id: str, window: Window, at: float
+    ) -> tuple[float | None, bool] | None:
+        """:meth:`last_in` from a frame's cells: every id's, worked out once.
+
+        None when an instant is not an edge of the cells (the series says so).
+        """
+        cells = self._made_cells()
+        key = (window.start, window.end, window.inclusive, at)
+        lasts = self._lasts.get(key)
+        if lasts is None:
+            found = _lasts_of_cells(cells, window, at)
+            if found is None:
+                return None
+            lasts = self._lasts[key] = found
+        best, measured = lasts
+        row = best.get(id)
+        if row is not None:
+            return cells.last_v[row], True
+        return None, id in measured
+
     def _whole_table(self, table: Checkins) -> bool:
         """Whether :meth:`last_in` reads every id's LAST in one pass over ``table``.
 
@@ -199,9 +228,8 @@ class CheckinStore:
         enough of its ids: one pass costs about what 50 key results cost
         when each gathers its own rows, and needs no rows grouped by id (a
         first evaluation of a table would group them for this alone).
+        Asked of a table kept in Python (not a frame summarized in its engine).
         """
-        if self.summarized:
-            return False
         columns = self._columns
         if columns is None:
             columns = self._columns = table_columns(table, self._clock)
@@ -264,13 +292,7 @@ class CheckinStore:
     def _summary(self, id: str, unit: str | None) -> Summary:
         table = self._table
         assert table is not None
-        if self._cells is None:
-            wanted = set(self._ids)
-            # Every id of the table counts (the usual case): no filter by id.
-            every = self._given is not None and self._given <= wanted
-            self._summarize(None if every else sorted(wanted))
-        cells = self._cells
-        assert cells is not None
+        cells = self._made_cells()
         lo = cells.start.get(id, 0)
         summary = Summary(id, cells, lo, cells.stop.get(id, lo))
         # Check-ins without a unit are in the reader's unit, as for rows; a
@@ -279,6 +301,16 @@ class CheckinStore:
             return summary
         step = unit_step(id, table._unit, unit)
         return summary.converted(step.scale, step.offset)
+
+    def _made_cells(self) -> Cells:
+        """The frame's cells for the ids the evaluation reads (one query, once)."""
+        if self._cells is None:
+            wanted = set(self._ids)
+            # Every id of the table counts (the usual case): no filter by id.
+            every = self._given is not None and self._given <= wanted
+            self._summarize(None if every else sorted(wanted))
+        assert self._cells is not None
+        return self._cells
 
     def _summarize(self, ids: Sequence[str] | None) -> Cells:
         """Summarize the frame's check-ins of ``ids`` (None: all) by the edges."""
@@ -350,9 +382,9 @@ def _last_of(
     return max(map(values.__getitem__, there)), measured
 
 
-# Each id's (instant, value) LAST in a window; the ids with check-ins by the
-# instant asked but none in the window.
-_Lasts = tuple[dict[str, tuple[float, float]], set[str]]
+# Each id's LAST in a window (its (instant, value) pair, or its cell's row);
+# the ids with check-ins by the instant asked (but none in the window).
+_Lasts = tuple[dict[str, Any], set[str]]
 
 
 def _lasts_of_table(
@@ -381,6 +413,30 @@ def _lasts_of_table(
             else:
                 seen(id_)
     return best, elsewhere
+
+
+def _lasts_of_cells(cells: Cells, window: Window, at: float) -> _Lasts | None:
+    """Every id's LAST in ``window`` from its cells; the ids with cells by ``at``.
+
+    The row of each id's last cell in the window (the cells are sorted by
+    id, then by place), found at C level: :func:`~okrkit._summary.over`'s
+    LAST and :func:`~okrkit._summary.has_by`'s answer for every id at once.
+    None when an instant is not one of the cells' edges.
+    """
+    places, position = cells.places, cells.position
+    try:
+        lo = 0 if window.start is None else places[window.start, False]
+        hi = places[window.end, window.inclusive] - 1
+        by = places[at, True] - 1
+    except KeyError:
+        return None
+    inside = [lo <= place <= hi for place in position]
+    # In row order the last of an id's rows in the window is kept.
+    rows = compress(range(len(inside)), inside)
+    best = dict(zip(compress(cells.ids, inside), rows, strict=True))
+    first = cells.start
+    measured = {id_ for id_, row in first.items() if position[row] <= by}
+    return best, measured
 
 
 def stable(
