@@ -403,7 +403,7 @@ def test_a_window_off_the_cells_edges_has_no_shortcut():
     cells = _pushdown.Cells(
         ["a"], {"position": [1], "last_v": [3.0]}, edges=((0.0, False), (10.0, True))
     )
-    assert _lasts_of_cells(cells, Window(0.0, 10.0, True), 10.0) == ({"a": 0}, {"a"})
+    assert _lasts_of_cells(cells, Window(0.0, 10.0, True), 10.0) == ({"a": 3.0}, {"a"})
     assert _lasts_of_cells(cells, Window(0.0, 5.0, True), 10.0) is None
     assert _lasts_of_cells(cells, Window(0.0, 10.0, True), 12.0) is None
 

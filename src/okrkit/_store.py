@@ -12,7 +12,6 @@ import math
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import compress
-from typing import Any
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
@@ -189,11 +188,8 @@ class CheckinStore:
                 assert columns is not None  # made by _whole_table
                 lasts = _lasts_of_table(table.ids, columns, window, at)
                 self._lasts[key] = lasts
-            best, elsewhere = lasts
-            found = best.get(id)
-            if found is not None:
-                return found[1], True
-            return None, id in elsewhere
+            last, measured = lasts
+            return last.get(id), id in measured
         plain = self._plain(id)
         if plain is None:
             return None
@@ -215,11 +211,8 @@ class CheckinStore:
             if found is None:
                 return None
             lasts = self._lasts[key] = found
-        best, measured = lasts
-        row = best.get(id)
-        if row is not None:
-            return cells.last_v[row], True
-        return None, id in measured
+        last, measured = lasts
+        return last.get(id), id in measured
 
     def _whole_table(self, table: Checkins) -> bool:
         """Whether :meth:`last_in` reads every id's LAST in one pass over ``table``.
@@ -382,9 +375,9 @@ def _last_of(
     return max(map(values.__getitem__, there)), measured
 
 
-# Each id's LAST in a window (its (instant, value) pair, or its cell's row);
-# the ids with check-ins by the instant asked (but none in the window).
-_Lasts = tuple[dict[str, Any], set[str]]
+# Each id's LAST value in a window; the ids with check-ins by the instant
+# asked (all of those with a value, and any others).
+_Lasts = tuple[dict[str, float], set[str]]
 
 
 def _lasts_of_table(
@@ -393,35 +386,44 @@ def _lasts_of_table(
     """Every id's LAST in ``window`` and whether it has check-ins by ``at``.
 
     One pass over the table's rows, as :func:`_last_of` does for one id:
-    the LAST is the largest value at the latest instant, so the largest
-    (instant, value) pair.  ``window`` ends at or before ``at``.
+    the LAST is the largest value at the latest instant.  ``window`` ends
+    at or before ``at``.  The latest instant and its value are kept in two
+    dicts, so a row that changes nothing makes no object: on a large table
+    each one made and freed costs a cache miss.
     """
     start = -math.inf if window.start is None else window.start
     # The last instant in the window: before an exclusive end, the float
     # just below it.
     end = window.end if window.inclusive else math.nextafter(window.end, -math.inf)
-    best: dict[str, tuple[float, float]] = {}
-    found = best.get
+    latest: dict[str, float] = {}
+    found = latest.get
+    last: dict[str, float] = {}
     elsewhere: set[str] = set()
     seen = elsewhere.add
     for id_, instant, value in zip(ids, columns.keys, columns.values, strict=True):
         if instant <= at:
             if start <= instant <= end:
-                pair = found(id_)
-                if pair is None or (instant, value) > pair:
-                    best[id_] = (instant, value)
+                old = found(id_)
+                if (
+                    old is None
+                    or instant > old
+                    or (instant == old and value > last[id_])
+                ):
+                    latest[id_] = instant
+                    last[id_] = value
             else:
                 seen(id_)
-    return best, elsewhere
+    elsewhere.update(last)
+    return last, elsewhere
 
 
 def _lasts_of_cells(cells: Cells, window: Window, at: float) -> _Lasts | None:
     """Every id's LAST in ``window`` from its cells; the ids with cells by ``at``.
 
-    The row of each id's last cell in the window (the cells are sorted by
-    id, then by place), found at C level: :func:`~okrkit._summary.over`'s
-    LAST and :func:`~okrkit._summary.has_by`'s answer for every id at once.
-    None when an instant is not one of the cells' edges.
+    Each id's last cell in the window (the cells are sorted by id, then by
+    place), found at C level: :func:`~okrkit._summary.over`'s LAST and
+    :func:`~okrkit._summary.has_by`'s answer for every id at once, in the
+    table's unit.  None when an instant is not one of the cells' edges.
     """
     places, position = cells.places, cells.position
     try:
@@ -431,12 +433,12 @@ def _lasts_of_cells(cells: Cells, window: Window, at: float) -> _Lasts | None:
     except KeyError:
         return None
     inside = [lo <= place <= hi for place in position]
-    # In row order the last of an id's rows in the window is kept.
-    rows = compress(range(len(inside)), inside)
-    best = dict(zip(compress(cells.ids, inside), rows, strict=True))
+    # In row order the last of an id's cells in the window is kept.
+    values = compress(cells.last_v, inside)
+    last = dict(zip(compress(cells.ids, inside), values, strict=True))
     first = cells.start
     measured = {id_ for id_, row in first.items() if position[row] <= by}
-    return best, measured
+    return last, measured
 
 
 def stable(
