@@ -192,6 +192,8 @@ def test_one_pass_over_a_table_finds_each_ids_last(rows, start, end, inclusive, 
 def test_a_table_read_by_few_key_results_is_read_id_by_id():
     """Grouped already and 200 rows for one key result: its own rows, as a pass would.
 
+    (last_in for one date, lasts for a history's dates.)
+
     Day 3 has 5.0 and 8.0 (its LAST is 8.0); day 9 is after the window.
     """
     day = date(2026, 1, 1)
@@ -208,6 +210,10 @@ def test_a_table_read_by_few_key_results_is_read_id_by_id():
         assert store.last_in("k", window, at, None) == (8.0, True)
         assert store.last_in("other", window, at, None) == (None, True)
     assert [bool(store._lasts) for store in stores] == [True, False]  # the paths
+    day0, day1, day2, day3 = (CLOCK.instant(day + timedelta(days=d)) for d in range(4))
+    for store in stores:  # each instant's largest value
+        assert store.lasts("k") == ([day0, day1, day2, day3], [1.0, 1.0, 1.0, 8.0])
+    assert [store._by_instant is None for store in stores] == [False, True]
 
 
 def test_lasts_by_hand():

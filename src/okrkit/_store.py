@@ -39,6 +39,7 @@ class CheckinStore:
     """Series of check-ins by id, cut at an instant, in the units asked for."""
 
     __slots__ = (
+        "_by_instant",
         "_cache",
         "_cells",
         "_clock",
@@ -90,6 +91,7 @@ class CheckinStore:
         self._table: Checkins | None = None
         self._columns: TableColumns | None = None
         self._lasts: dict[tuple[float | None, float, bool, float], _Lasts] = {}
+        self._by_instant: dict[str, dict[float, float]] | None = None
         self._mapping: Mapping[str, MeasurementSource] = {}
         if isinstance(measurements, Checkins):
             self._table = measurements
@@ -238,6 +240,17 @@ class CheckinStore:
         is the one of the latest instant up to it.
         None when the check-ins are not plain (the caller reads the series).
         """
+        table = self._table
+        if table is not None and not self.summarized and self._whole_table(table):
+            if self._by_instant is None:
+                columns = self._columns
+                assert columns is not None  # made by _whole_table
+                self._by_instant = _by_instant(table.ids, columns, self._until)
+            found = self._by_instant.get(id)
+            if found is None:
+                return [], []
+            instants = sorted(found)
+            return instants, list(map(found.__getitem__, instants))
         plain = self._plain(id)
         if plain is None:
             return None
@@ -415,6 +428,27 @@ def _lasts_of_table(
                 seen(id_)
     elsewhere.update(last)
     return last, elsewhere
+
+
+def _by_instant(
+    ids: Sequence[str], columns: TableColumns, until: float
+) -> dict[str, dict[float, float]]:
+    """Each id's LAST value at each of its instants up to ``until``, in one pass.
+
+    What :meth:`CheckinStore.lasts` gives every id of a history: the largest
+    value at each instant, without gathering any id's rows.
+    """
+    found: dict[str, dict[float, float]] = {}
+    get = found.get
+    lowest = -math.inf
+    for id_, instant, value in zip(ids, columns.keys, columns.values, strict=True):
+        if instant <= until:
+            at = get(id_)
+            if at is None:
+                found[id_] = {instant: value}
+            elif value > at.get(instant, lowest):
+                at[instant] = value
+    return found
 
 
 def _lasts_of_cells(cells: Cells, window: Window, at: float) -> _Lasts | None:
