@@ -120,18 +120,20 @@ class Track:
     @property
     def value(self) -> Sequence[float | None]:
         """The value at each date."""
-        found = self._value
-        if callable(found):
-            found = self._value = tuple(found())
-        return found
+        return self._made("_value")
 
     @property
     def progress(self) -> Sequence[float | None]:
         """The progress at each date."""
-        found = self._progress
+        return self._made("_progress")
+
+    def _made(self, slot: str) -> Sequence[float | None]:
+        """The column in ``slot``, made now if it was given as a function."""
+        found = getattr(self, slot)
         if callable(found):
-            found = self._progress = tuple(found())
-        return found
+            found = tuple(found())
+            setattr(self, slot, found)
+        return cast("Sequence[float | None]", found)
 
     @property
     def status(self) -> tuple[Status, ...]:
