@@ -81,8 +81,8 @@ class Engine:
         self.objectives: dict[str, RolledUp] = {}
         self.kpis: dict[str, KPIResult] = {}
         self.groups: dict[str, tuple[str, ...]] = {}
-        # What each objective (and driven key result) rolled up: id, weight,
-        # score as counted (None: skipped), for contributions and likelihood.
+        # What each driven key result rolled up: id, weight, score as counted
+        # (None: skipped), for contributions (an objective's: _items).
         self.items: dict[str, tuple[Item, ...]] = {}
         self.chances: dict[tuple[str, float], float | None] = {}
         self.readers: dict[int, Callable[[KeyResult], Reading]] = {}
@@ -282,6 +282,16 @@ class Engine:
         """Roll an objective's key results and child objectives up into a score."""
         plan = self.plan
         view = plan.views[objective.period]
+        return roll_up(objective, self._objective_items(objective), view, plan.options)
+
+    def _objective_items(self, objective: Objective) -> list[Item]:
+        """An objective's items: each key result's and child's counted score.
+
+        Not kept: contributions and likelihoods, read rarely, work them out
+        again from the (kept) results, and an evaluation leaves a few
+        objects fewer per objective for the garbage collector.
+        """
+        plan = self.plan
         krs, children = rolled_parts(plan, objective)
         items: list[Item] = []
         no_data = plan.options.rollup.no_data
@@ -293,8 +303,16 @@ class Engine:
             child = self.objectives[child_id]
             counted = counted_score(child.score, child.started, no_data)
             items.append((child_id, child.weight, counted))
-        self.items[objective.id] = tuple(items)
-        return roll_up(objective, items, view, plan.options)
+        return items
+
+    def _items(self, id: str) -> Sequence[Item]:
+        """The items of a roll-up: a driven key result's (kept) or an objective's."""
+        found = self.items.get(id)
+        if found is not None:
+            return found
+        if id in self.objectives:
+            return self._objective_items(self.plan.cascade.objective(id))
+        return ()
 
     def _objective_result(self, objective: Objective) -> ObjectiveResult:
         plan = self.plan
@@ -344,10 +362,9 @@ class Engine:
 
     def _contributions(self, id: str) -> tuple[Contribution, ...]:
         """Each child's share of ``id``'s score (a weighted mean splits; others not)."""
-        items = self.items.get(id, ())
         if self.plan.options.rollup.combine is not weighted_mean:
             return ()
-        return split(items)
+        return split(self._items(id))
 
     def _chance(self, id: str, threshold: float) -> float | None:
         """The chance objective ``id`` reaches ``threshold``, children independent.
@@ -364,7 +381,7 @@ class Engine:
                 order.append(current)
                 waiting.extend(
                     child
-                    for child, _, _ in self.items.get(current, ())
+                    for child, _, _ in self._items(current)
                     if child in self.objectives and (child, 1.0) not in self.chances
                 )
             for current in reversed(order[1:]):  # children before their parents
@@ -376,7 +393,7 @@ class Engine:
     def _combine(self, id: str, threshold: float) -> float | None:
         """An objective's chance from its items' (child objectives' known first)."""
         probabilities, weights, scores = [], [], []
-        for child, weight, score in self.items.get(id, ()):
+        for child, weight, score in self._items(id):
             if score is None or weight == 0:
                 continue  # skipped, or counting for nothing
             scored = self.key_results.get(child)
