@@ -2,7 +2,7 @@
 
 import math
 from bisect import bisect_right
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -113,10 +113,15 @@ rows = st.lists(
 )
 
 
-@given(rows=rows, until=st.integers(0, 12), cut=st.integers(-1, 12))
-def test_lasts_give_the_series_last_value_at_every_instant(rows, until, cut):
-    """lasts(): at any instant, the value of the series' last check-in up to it."""
-    start = date(2026, 1, 1)
+@given(
+    rows=rows, until=st.integers(0, 12), cut=st.integers(-1, 12), timed=st.booleans()
+)
+def test_lasts_give_the_series_last_value_at_every_instant(rows, until, cut, timed):
+    """lasts(): at any instant, the value of the series' last check-in up to it.
+
+    (A table of plain dates is read by day; one with times, by instant.)
+    """
+    start = datetime(2026, 1, 1, 9, 30) if timed else date(2026, 1, 1)
     table = Checkins.from_rows([("k", start + timedelta(days=d), v) for d, v in rows])
     mapping = {"k": [Measurement(start + timedelta(days=d), v) for d, v in rows]}
     end = CLOCK.instant(start + timedelta(days=until))
@@ -157,15 +162,19 @@ many_rows = st.lists(
     end=st.integers(0, 10),
     inclusive=st.booleans(),
     later=st.integers(0, 3),
+    timed=st.booleans(),
 )
-def test_one_pass_over_a_table_finds_each_ids_last(rows, start, end, inclusive, later):
+def test_one_pass_over_a_table_finds_each_ids_last(
+    rows, start, end, inclusive, later, timed
+):
     """last_in() of a table (one pass over every row) equals each id's own rows'.
 
     The per-id reading of a list of Measurements is the reference: same
     value, sign of a zero included, and the same "has check-ins by at" flag
     for check-ins before the window's start or between its end and ``at``.
+    Check-ins on plain dates are read as dates; at times of day, as instants.
     """
-    day = date(2026, 1, 1)
+    day = datetime(2026, 1, 1, 9, 30) if timed else date(2026, 1, 1)
     table = Checkins.from_rows([(i, day + timedelta(days=d), v) for i, d, v in rows])
     mapping: dict[str, list[Measurement]] = {"a": [], "b": [], "c": []}
     for i, d, v in rows:

@@ -310,9 +310,7 @@ class Engine:
         found = self.items.get(id)
         if found is not None:
             return found
-        if id in self.objectives:
-            return self._objective_items(self.plan.cascade.objective(id))
-        return ()
+        return self._objective_items(self.plan.cascade.objective(id))
 
     def _objective_result(self, objective: Objective) -> ObjectiveResult:
         plan = self.plan

@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
 from itertools import compress
+from typing import Any
 
 from okrkit import _validate
 from okrkit._checkins import Checkins
@@ -44,6 +46,7 @@ class CheckinStore:
         "_cells",
         "_clock",
         "_columns",
+        "_days",
         "_edges",
         "_given",
         "_ids",
@@ -55,6 +58,7 @@ class CheckinStore:
         "_summarized",
         "_table",
         "_until",
+        "_whole",
     )
 
     def __init__(
@@ -91,7 +95,10 @@ class CheckinStore:
         self._table: Checkins | None = None
         self._columns: TableColumns | None = None
         self._lasts: dict[tuple[float | None, float, bool, float], _Lasts] = {}
-        self._by_instant: dict[str, dict[float, float]] | None = None
+        # Each id's LAST at each day (a table of plain dates) or instant.
+        self._by_instant: dict[str, dict[Any, float]] | None = None
+        self._days: dict[date, float] | None = None
+        self._whole: bool | None = None
         self._mapping: Mapping[str, MeasurementSource] = {}
         if isinstance(measurements, Checkins):
             self._table = measurements
@@ -186,9 +193,11 @@ class CheckinStore:
             key = (window.start, window.end, window.inclusive, at)
             lasts = self._lasts.get(key)
             if lasts is None:
-                columns = self._columns
-                assert columns is not None  # made by _whole_table
-                lasts = _lasts_of_table(table.ids, columns, window, at)
+                days = self._day_instants(table)
+                if days:
+                    lasts = _lasts_of_days(table, days, window, at)
+                else:
+                    lasts = _lasts_of_table(table.ids, self._made_columns(), window, at)
                 self._lasts[key] = lasts
             last, measured = lasts
             return last.get(id), id in measured
@@ -225,12 +234,33 @@ class CheckinStore:
         first evaluation of a table would group them for this alone).
         Asked of a table kept in Python (not a frame summarized in its engine).
         """
-        columns = self._columns
-        if columns is None:
-            columns = self._columns = table_columns(table, self._clock)
-        if not columns.unitless:
-            return False
-        return table._rows is None or len(self._ids) * 50 >= len(table)
+        whole = self._whole
+        if whole is None:
+            # Asked for every key result: the answer is worked out once.
+            unitless = not any(table.units)
+            many = table._rows is None or len(self._ids) * 50 >= len(table)
+            whole = self._whole = unitless and many
+        return whole
+
+    def _made_columns(self) -> TableColumns:
+        """The table's instants and values, worked out once."""
+        if self._columns is None:
+            assert self._table is not None
+            self._columns = table_columns(self._table, self._clock)
+        return self._columns
+
+    def _day_instants(self, table: Checkins) -> dict[date, float]:
+        """Each distinct day's instant, when every check-in is on a plain date.
+
+        Then one pass reads the table's own dates (no instant per row made;
+        a later day is a later instant in any zone).  Empty otherwise.
+        """
+        if self._days is None:
+            days = set(table.ats)
+            plain = set(map(type, days)) <= {date}
+            instant = self._clock.day
+            self._days = {day: instant(day) for day in days} if plain else {}
+        return self._days
 
     def lasts(self, id: str) -> tuple[list[float], list[float]] | None:
         """``id``'s distinct instants up to the store's, with the LAST value at each.
@@ -242,15 +272,19 @@ class CheckinStore:
         """
         table = self._table
         if table is not None and not self.summarized and self._whole_table(table):
+            days = self._day_instants(table)
             if self._by_instant is None:
-                columns = self._columns
-                assert columns is not None  # made by _whole_table
-                self._by_instant = _by_instant(table.ids, columns, self._until)
+                if days:
+                    self._by_instant = _by_day(table, days, self._until)
+                else:
+                    columns = self._made_columns()
+                    self._by_instant = _by_instant(table.ids, columns, self._until)
             found = self._by_instant.get(id)
             if found is None:
                 return [], []
-            instants = sorted(found)
-            return instants, list(map(found.__getitem__, instants))
+            times = sorted(found)  # days or instants, in time order alike
+            instants = list(map(days.__getitem__, times)) if days else times
+            return instants, list(map(found.__getitem__, times))
         plain = self._plain(id)
         if plain is None:
             return None
@@ -428,6 +462,57 @@ def _lasts_of_table(
                 seen(id_)
     elsewhere.update(last)
     return last, elsewhere
+
+
+def _lasts_of_days(
+    table: Checkins, days: Mapping[date, float], window: Window, at: float
+) -> _Lasts:
+    """:func:`_lasts_of_table` for a table of plain dates, read as they are.
+
+    Each distinct day is placed once (in the window, by ``at`` outside it,
+    or after ``at``); the pass then compares the rows' own dates, with no
+    instant made per row.  A zero is kept as +0.0, as the columns keep it.
+    """
+    start = -math.inf if window.start is None else window.start
+    end = window.end if window.inclusive else math.nextafter(window.end, -math.inf)
+    where = {
+        day: start <= instant <= end for day, instant in days.items() if instant <= at
+    }
+    place = where.get
+    latest: dict[str, date] = {}
+    found = latest.get
+    last: dict[str, float] = {}
+    elsewhere: set[str] = set()
+    seen = elsewhere.add
+    for id_, day, value in zip(table.ids, table.ats, table.values, strict=True):
+        inside = place(day)
+        if inside:
+            old = found(id_)
+            if old is None or day > old or (day == old and value > last[id_]):
+                latest[id_] = day
+                last[id_] = value + 0.0
+        elif inside is not None:  # by ``at``, outside the window
+            seen(id_)
+    elsewhere.update(last)
+    return last, elsewhere
+
+
+def _by_day(
+    table: Checkins, days: Mapping[date, float], until: float
+) -> dict[str, dict[date, float]]:
+    """:func:`_by_instant` for a table of plain dates: each id's LAST by day."""
+    due = {day for day, instant in days.items() if instant <= until}
+    found: dict[str, dict[date, float]] = {}
+    get = found.get
+    lowest = -math.inf
+    for id_, day, value in zip(table.ids, table.ats, table.values, strict=True):
+        if day in due:
+            at = get(id_)
+            if at is None:
+                found[id_] = {day: value + 0.0}
+            elif value > at.get(day, lowest):
+                at[day] = value + 0.0
+    return found
 
 
 def _by_instant(
