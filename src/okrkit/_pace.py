@@ -92,6 +92,23 @@ def forecast(
     distinct times, give no forecast.  ``end`` is the period's end on the
     time line of ``times``; by default its local key.
     """
+    if end is None:
+        end = day_key(period.end)
+    projected = projected_value(times, values, aggregation, end)
+    return None if projected is None else projection(kr, projected)
+
+
+def projected_value(
+    times: Sequence[float],
+    values: Sequence[float],
+    aggregation: Aggregation,
+    end: float,
+) -> float | None:
+    """The value :func:`forecast` projects to the instant ``end``, without the result.
+
+    None where it gives no forecast (an infinite projection included).
+    What a history reads at every date: the value alone, made no object for.
+    """
     ys: Sequence[float]
     if aggregation is Aggregation.LAST:
         ys = values
@@ -113,9 +130,8 @@ def forecast(
         return None
     mean_y = sum(ys) / count
     slope = sum(map(mul, offsets, ys)) / spread
-    if end is None:
-        end = day_key(period.end)
-    return projection(kr, mean_y + slope * (end - mean_t))
+    projected = mean_y + slope * (end - mean_t)
+    return projected if math.isfinite(projected) else None
 
 
 def projection(kr: KeyResult, projected: float) -> Forecast | None:

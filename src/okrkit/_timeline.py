@@ -45,7 +45,7 @@ from okrkit._key_result_eval import (
     score_values,
 )
 from okrkit._kpi_eval import kpi_result, kpi_series
-from okrkit._pace import forecast
+from okrkit._pace import projected_value
 from okrkit._period import Period
 from okrkit._plan import Driven, FromKpi, Node, Options, Own, Plan, Rolled, View
 from okrkit._series import Series
@@ -461,12 +461,11 @@ def _forecasts(
     ends = _window_ends(at, start, cuts)
     distinct = list(dict.fromkeys(ends))
     stop = options.clock.day(period.end)
-    projected: list[float | None] = []
-    for end in distinct:  # not started (-1): no forecast; an empty window none
-        made = None
-        if end >= 0:
-            made = forecast(kr, at[start:end], seen[start:end], how, period, end=stop)
-        projected.append(None if made is None else made.value)
+    # forecast()'s value at each window (not started, -1: none).
+    projected = [
+        None if end < 0 else projected_value(at[start:end], seen[start:end], how, stop)
+        for end in distinct
+    ]
     index = {end: i for i, end in enumerate(distinct)}
     return _spreader(list(map(index.__getitem__, ends)))(projected)
 
