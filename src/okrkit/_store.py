@@ -193,11 +193,8 @@ class CheckinStore:
             key = (window.start, window.end, window.inclusive, at)
             lasts = self._lasts.get(key)
             if lasts is None:
-                days = self._day_instants(table)
-                if days:
-                    lasts = _lasts_of_days(table, days, window, at)
-                else:
-                    lasts = _lasts_of_table(table.ids, self._made_columns(), window, at)
+                times, values, days = self._time_columns(table)
+                lasts = _lasts_of_table(table.ids, times, values, days, window, at)
                 self._lasts[key] = lasts
             last, measured = lasts
             return last.get(id), id in measured
@@ -249,18 +246,25 @@ class CheckinStore:
             self._columns = table_columns(self._table, self._clock)
         return self._columns
 
-    def _day_instants(self, table: Checkins) -> dict[date, float]:
-        """Each distinct day's instant, when every check-in is on a plain date.
+    def _time_columns(
+        self, table: Checkins
+    ) -> tuple[Sequence[Any], Sequence[float], dict[date, float]]:
+        """What a pass over ``table`` compares for time, its values, and the days.
 
-        Then one pass reads the table's own dates (no instant per row made;
-        a later day is a later instant in any zone).  Empty otherwise.
+        A table of plain dates is read by its own dates, each distinct day
+        placed once (the dict gives its instant; a later day is a later
+        instant in any zone), so no instant is made per row.  Any other
+        table by its instants, worked out once, with an empty dict.
         """
         if self._days is None:
             days = set(table.ats)
             plain = set(map(type, days)) <= {date}
             instant = self._clock.day
             self._days = {day: instant(day) for day in days} if plain else {}
-        return self._days
+        if self._days:
+            return table.ats, table.values, self._days
+        columns = self._made_columns()
+        return columns.keys, columns.values, self._days
 
     def lasts(self, id: str) -> tuple[list[float], list[float]] | None:
         """``id``'s distinct instants up to the store's, with the LAST value at each.
@@ -272,13 +276,9 @@ class CheckinStore:
         """
         table = self._table
         if table is not None and not self.summarized and self._whole_table(table):
-            days = self._day_instants(table)
+            times, values, days = self._time_columns(table)
             if self._by_instant is None:
-                if days:
-                    self._by_instant = _by_day(table, days, self._until)
-                else:
-                    columns = self._made_columns()
-                    self._by_instant = _by_instant(table.ids, columns, self._until)
+                self._by_instant = _by_time(table.ids, times, values, days, self._until)
             found = self._by_instant.get(id)
             if found is None:
                 return [], []
@@ -428,112 +428,91 @@ _Lasts = tuple[dict[str, float], set[str]]
 
 
 def _lasts_of_table(
-    ids: Sequence[str], columns: TableColumns, window: Window, at: float
+    ids: Sequence[str],
+    times: Sequence[Any],
+    values: Sequence[float],
+    days: Mapping[date, float],
+    window: Window,
+    at: float,
 ) -> _Lasts:
     """Every id's LAST in ``window`` and whether it has check-ins by ``at``.
 
     One pass over the table's rows, as :func:`_last_of` does for one id:
-    the LAST is the largest value at the latest instant.  ``window`` ends
-    at or before ``at``.  The latest instant and its value are kept in two
-    dicts, so a row that changes nothing makes no object: on a large table
-    each one made and freed costs a cache miss.
+    the LAST is the largest value at the latest time.  ``times`` are the
+    rows' instants, or their dates when ``days`` gives each one's instant
+    (see :meth:`CheckinStore._time_columns`).  ``window`` ends at or before
+    ``at``.  The latest time and its value are kept in two dicts, so a row
+    that changes nothing makes no object: on a large table each one made
+    and freed costs a cache miss.  A zero is kept as +0.0.
     """
     start = -math.inf if window.start is None else window.start
     # The last instant in the window: before an exclusive end, the float
     # just below it.
     end = window.end if window.inclusive else math.nextafter(window.end, -math.inf)
-    latest: dict[str, float] = {}
+    by = _on_time_line(days, -math.inf, at)
+    if by is None:  # no day by ``at``
+        return {}, set()
+    lo, hi = _on_time_line(days, start, end) or (date.max, date.min)  # (none)
+    latest: dict[str, Any] = {}
     found = latest.get
     last: dict[str, float] = {}
     elsewhere: set[str] = set()
     seen = elsewhere.add
-    for id_, instant, value in zip(ids, columns.keys, columns.values, strict=True):
-        if instant <= at:
-            if start <= instant <= end:
+    for id_, time, value in zip(ids, times, values, strict=True):
+        if time <= by[1]:
+            if lo <= time <= hi:
                 old = found(id_)
-                if (
-                    old is None
-                    or instant > old
-                    or (instant == old and value > last[id_])
-                ):
-                    latest[id_] = instant
-                    last[id_] = value
+                if old is None or time > old or (time == old and value > last[id_]):
+                    latest[id_] = time
+                    last[id_] = value + 0.0
             else:
                 seen(id_)
     elsewhere.update(last)
     return last, elsewhere
 
 
-def _lasts_of_days(
-    table: Checkins, days: Mapping[date, float], window: Window, at: float
-) -> _Lasts:
-    """:func:`_lasts_of_table` for a table of plain dates, read as they are.
-
-    Each distinct day is placed once (in the window, by ``at`` outside it,
-    or after ``at``); the pass then compares the rows' own dates, with no
-    instant made per row.  A zero is kept as +0.0, as the columns keep it.
-    """
-    start = -math.inf if window.start is None else window.start
-    end = window.end if window.inclusive else math.nextafter(window.end, -math.inf)
-    where = {
-        day: start <= instant <= end for day, instant in days.items() if instant <= at
-    }
-    place = where.get
-    latest: dict[str, date] = {}
-    found = latest.get
-    last: dict[str, float] = {}
-    elsewhere: set[str] = set()
-    seen = elsewhere.add
-    for id_, day, value in zip(table.ids, table.ats, table.values, strict=True):
-        inside = place(day)
-        if inside:
-            old = found(id_)
-            if old is None or day > old or (day == old and value > last[id_]):
-                latest[id_] = day
-                last[id_] = value + 0.0
-        elif inside is not None:  # by ``at``, outside the window
-            seen(id_)
-    elsewhere.update(last)
-    return last, elsewhere
-
-
-def _by_day(
-    table: Checkins, days: Mapping[date, float], until: float
-) -> dict[str, dict[date, float]]:
-    """:func:`_by_instant` for a table of plain dates: each id's LAST by day."""
-    due = {day for day, instant in days.items() if instant <= until}
-    found: dict[str, dict[date, float]] = {}
-    get = found.get
-    lowest = -math.inf
-    for id_, day, value in zip(table.ids, table.ats, table.values, strict=True):
-        if day in due:
-            at = get(id_)
-            if at is None:
-                found[id_] = {day: value + 0.0}
-            elif value > at.get(day, lowest):
-                at[day] = value + 0.0
-    return found
-
-
-def _by_instant(
-    ids: Sequence[str], columns: TableColumns, until: float
-) -> dict[str, dict[float, float]]:
-    """Each id's LAST value at each of its instants up to ``until``, in one pass.
+def _by_time(
+    ids: Sequence[str],
+    times: Sequence[Any],
+    values: Sequence[float],
+    days: Mapping[date, float],
+    until: float,
+) -> dict[str, dict[Any, float]]:
+    """Each id's LAST value at each of its times up to ``until``, in one pass.
 
     What :meth:`CheckinStore.lasts` gives every id of a history: the largest
-    value at each instant, without gathering any id's rows.
+    value at each time (instant, or date when ``days`` places them), without
+    gathering any id's rows.
     """
-    found: dict[str, dict[float, float]] = {}
+    by = _on_time_line(days, -math.inf, until)
+    if by is None:  # no day by ``until``
+        return {}
+    last = by[1]
+    found: dict[str, dict[Any, float]] = {}
     get = found.get
     lowest = -math.inf
-    for id_, instant, value in zip(ids, columns.keys, columns.values, strict=True):
-        if instant <= until:
+    for id_, time, value in zip(ids, times, values, strict=True):
+        if time <= last:
             at = get(id_)
             if at is None:
-                found[id_] = {instant: value}
-            elif value > at.get(instant, lowest):
-                at[instant] = value
+                found[id_] = {time: value + 0.0}
+            elif value > at.get(time, lowest):
+                at[time] = value + 0.0
     return found
+
+
+def _on_time_line(
+    days: Mapping[date, float], low: float, high: float
+) -> tuple[Any, Any] | None:
+    """The instants from ``low`` to ``high`` as the times a pass compares.
+
+    The instants themselves; with ``days``, the first and last of the
+    table's days whose instants lie there (None: none does).
+    """
+    if not days:
+        return low, high
+    there = [day for day, instant in days.items() if low <= instant <= high]
+    return (min(there), max(there)) if there else None
 
 
 def _lasts_of_cells(cells: Cells, window: Window, at: float) -> _Lasts | None:
